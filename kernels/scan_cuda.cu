@@ -1,0 +1,192 @@
+// Fused CUDA linear scan.
+//
+// One block owns one batch element and 32 channels (threadIdx.x, so every load of a time step is
+// one coalesced row) and walks through time in tiles of kSegments × kSteps steps. Within a tile each
+// threadIdx.y holds a segment of kSteps steps in registers:
+//   1. reduce its segment to a composite (A = ∏a, B = scan from a zero state),
+//   2. one thread per channel chains the kSegments composites from the state carried in,
+//   3. every segment replays its steps from its own carry-in and writes h.
+// a and b are read once and h written once, so the kernel is memory-bound like the CPU one, with
+// enough threads in flight to cover latency. Backward is the same machinery run in reverse time on
+//   g_t = grad_h_t + a_{t+1} g_{t+1},  grad_a_t = g_t h_{t-1},  grad_b_t = g_t,  grad_h0 = a_0 g_0.
+#include <ATen/ATen.h>
+#include <ATen/Dispatch.h>
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAGuard.h>
+
+#include "kernels/linear_scan.h"
+
+namespace mindt::kernels::cuda {
+namespace {
+
+constexpr int kChannels = 32;
+constexpr int kSegments = 8;
+constexpr int kSteps = 16;
+constexpr int64_t kTileSteps = int64_t(kSegments) * kSteps;
+
+struct Problem {
+  int64_t batch, time, channels;
+  __host__ __device__ int64_t channel_tiles() const { return (channels + kChannels - 1) / kChannels; }
+};
+
+// Step 2 of both directions: chain the segment composites (in `order`) starting from *running,
+// leaving each segment's carry-in in carry[] and the state after the tile in *running.
+template <typename T, bool kReverse>
+__device__ void chain_segments(const T (&seg_a)[kSegments][kChannels],
+                               const T (&seg_b)[kSegments][kChannels],
+                               T (&carry)[kSegments][kChannels], T* running) {
+  const int x = threadIdx.x;
+  T state = running[x];
+  for (int i = 0; i < kSegments; ++i) {
+    const int s = kReverse ? kSegments - 1 - i : i;
+    carry[s][x] = state;
+    state = seg_a[s][x] * state + seg_b[s][x];
+  }
+  running[x] = state;
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kChannels* kSegments)
+    scan_forward_kernel(const T* __restrict__ a, const T* __restrict__ b, const T* __restrict__ h0,
+                        T* __restrict__ h, Problem p) {
+  __shared__ T seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
+  __shared__ T carry[kSegments][kChannels], running[kChannels];
+  const int x = threadIdx.x, y = threadIdx.y;
+  const int64_t bi = blockIdx.x / p.channel_tiles();
+  const int64_t d = (blockIdx.x % p.channel_tiles()) * kChannels + x;
+  const bool active = d < p.channels;
+  if (y == 0) running[x] = (active && h0) ? h0[bi * p.channels + d] : T(0);
+
+  for (int64_t t0 = 0; t0 < p.time; t0 += kTileSteps) {
+    const int64_t s0 = t0 + int64_t(y) * kSteps;
+    T ra[kSteps], rb[kSteps];
+    T seg_coeff = T(1), seg_value = T(0);
+#pragma unroll
+    for (int k = 0; k < kSteps; ++k) {
+      const int64_t t = s0 + k;
+      const bool in = active && t < p.time;
+      const int64_t i = (bi * p.time + t) * p.channels + d;
+      ra[k] = in ? a[i] : T(1);  // identity step past the end
+      rb[k] = in ? b[i] : T(0);
+      seg_value = ra[k] * seg_value + rb[k];
+      seg_coeff *= ra[k];
+    }
+    seg_a[y][x] = seg_coeff;
+    seg_b[y][x] = seg_value;
+    __syncthreads();
+    if (y == 0) chain_segments<T, false>(seg_a, seg_b, carry, running);
+    __syncthreads();
+    T state = carry[y][x];
+#pragma unroll
+    for (int k = 0; k < kSteps; ++k) {
+      const int64_t t = s0 + k;
+      state = ra[k] * state + rb[k];
+      if (active && t < p.time) h[(bi * p.time + t) * p.channels + d] = state;
+    }
+    __syncthreads();  // shared arrays are rewritten by the next tile
+  }
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kChannels* kSegments)
+    scan_backward_kernel(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ h0,
+                         const T* __restrict__ grad_h, T* __restrict__ grad_a, T* __restrict__ grad_b,
+                         T* __restrict__ grad_h0, Problem p) {
+  __shared__ T seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
+  __shared__ T carry[kSegments][kChannels], running[kChannels];
+  const int x = threadIdx.x, y = threadIdx.y;
+  const int64_t bi = blockIdx.x / p.channel_tiles();
+  const int64_t d = (blockIdx.x % p.channel_tiles()) * kChannels + x;
+  const bool active = d < p.channels;
+  if (y == 0) running[x] = T(0);  // nothing flows back from beyond the last step
+
+  const int64_t tiles = (p.time + kTileSteps - 1) / kTileSteps;
+  for (int64_t tile = tiles - 1; tile >= 0; --tile) {
+    const int64_t s0 = tile * kTileSteps + int64_t(y) * kSteps;
+    T rc[kSteps], ru[kSteps];  // coefficient a_{t+1} and input grad_h_t of the reversed scan
+    T seg_coeff = T(1), seg_value = T(0);
+#pragma unroll
+    for (int k = kSteps - 1; k >= 0; --k) {
+      const int64_t t = s0 + k;
+      const bool in = active && t < p.time;
+      const int64_t i = (bi * p.time + t) * p.channels + d;
+      rc[k] = in ? (t + 1 < p.time ? a[i + p.channels] : T(0)) : T(1);
+      ru[k] = in ? grad_h[i] : T(0);
+      seg_value = rc[k] * seg_value + ru[k];
+      seg_coeff *= rc[k];
+    }
+    seg_a[y][x] = seg_coeff;
+    seg_b[y][x] = seg_value;
+    __syncthreads();
+    if (y == 0) chain_segments<T, true>(seg_a, seg_b, carry, running);
+    __syncthreads();
+    T g = carry[y][x];
+#pragma unroll
+    for (int k = kSteps - 1; k >= 0; --k) {
+      const int64_t t = s0 + k;
+      g = rc[k] * g + ru[k];
+      if (active && t < p.time) {
+        const int64_t i = (bi * p.time + t) * p.channels + d;
+        const T h_prev = t > 0 ? h[i - p.channels] : (h0 ? h0[bi * p.channels + d] : T(0));
+        grad_b[i] = g;
+        grad_a[i] = g * h_prev;
+        if (t == 0 && grad_h0) grad_h0[bi * p.channels + d] = a[i] * g;
+      }
+    }
+    __syncthreads();
+  }
+}
+
+Problem problem_of(const at::Tensor& a) {
+  const Problem p{a.size(0), a.size(1), a.size(2)};
+  TORCH_CHECK(p.batch * p.channel_tiles() <= int64_t(INT32_MAX),
+              "cuda linear_scan: B × ceil(D/32) = ", p.batch * p.channel_tiles(), " blocks is too many");
+  return p;
+}
+
+}  // namespace
+
+bool compiled() { return true; }
+
+at::Tensor scan_forward(const at::Tensor& a_in, const at::Tensor& b_in, const at::Tensor& h0_in) {
+  check_scan_inputs(a_in, b_in, h0_in);
+  TORCH_CHECK(a_in.is_cuda(), "cuda::scan_forward: tensors must be on a CUDA device, got ", a_in.device());
+  const c10::cuda::CUDAGuard guard(a_in.device());
+  const at::Tensor a = a_in.contiguous(), b = b_in.contiguous();
+  const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;
+  at::Tensor h = at::empty_like(a);
+  const Problem p = problem_of(a);
+  const dim3 grid(unsigned(p.batch * p.channel_tiles())), block(kChannels, kSegments);
+  AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_forward_cuda", [&] {
+    scan_forward_kernel<scalar_t><<<grid, block, 0, at::cuda::getCurrentCUDAStream()>>>(
+        a.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(),
+        h0.defined() ? h0.data_ptr<scalar_t>() : nullptr, h.data_ptr<scalar_t>(), p);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+  });
+  return h;
+}
+
+ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at::Tensor& h0_in,
+                        const at::Tensor& grad_h_in) {
+  check_scan_inputs(a_in, h_in, h0_in);
+  TORCH_CHECK(grad_h_in.sizes() == a_in.sizes(), "cuda::scan_backward: grad_h must have shape ",
+              a_in.sizes(), ", got ", grad_h_in.sizes());
+  const c10::cuda::CUDAGuard guard(a_in.device());
+  const at::Tensor a = a_in.contiguous(), h = h_in.contiguous();
+  const at::Tensor grad_h = grad_h_in.to(a.scalar_type()).contiguous();
+  const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;
+  ScanGrads grads{at::empty_like(a), at::empty_like(a), h0.defined() ? at::empty_like(h0) : at::Tensor()};
+  const Problem p = problem_of(a);
+  const dim3 grid(unsigned(p.batch * p.channel_tiles())), block(kChannels, kSegments);
+  AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_backward_cuda", [&] {
+    scan_backward_kernel<scalar_t><<<grid, block, 0, at::cuda::getCurrentCUDAStream()>>>(
+        a.data_ptr<scalar_t>(), h.data_ptr<scalar_t>(),
+        h0.defined() ? h0.data_ptr<scalar_t>() : nullptr, grad_h.data_ptr<scalar_t>(),
+        grads.a.data_ptr<scalar_t>(), grads.b.data_ptr<scalar_t>(),
+        h0.defined() ? grads.h0.data_ptr<scalar_t>() : nullptr, p);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+  });
+  return grads;
+}
+
+}  // namespace mindt::kernels::cuda
