@@ -8,78 +8,113 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "kernels/linear_scan.h"
+#include "kernels/stream_store.h"
 
 namespace mindt::kernels::cpu {
 namespace {
 
-// Channels per task: the running state (kTile values) stays in L1, rows are long enough to stream.
+// Channels per task: the running state (kTile values) stays in L1, and a task streams whole rows
+// of up to 1 KiB (float) so the hardware prefetcher sees one sequential stream per array.
 constexpr int64_t kTile = 256;
+
+// Outputs larger than this (bytes, all arrays of a call) bypass the cache (see stream_store.h).
+constexpr double kStreamingThresholdBytes = 16.0 * 1024 * 1024;
 
 struct Shape {
   int64_t batch, time, channels;
   int64_t tiles() const { return (channels + kTile - 1) / kTile; }
   int64_t tasks() const { return batch * tiles(); }
+  int64_t elements() const { return batch * time * channels; }
 };
 
 Shape shape_of(const at::Tensor& a) { return {a.size(0), a.size(1), a.size(2)}; }
 
+template <typename T, bool kStream>
+inline void store_row(T* __restrict dst, const T* __restrict src, int64_t n) {
+  if constexpr (kStream) {
+    detail::stream_store(dst, src, n);
+  } else {
+    for (int64_t d = 0; d < n; ++d) dst[d] = src[d];
+  }
+}
+
+// Backward walks time in reverse, which hardware prefetchers follow poorly; we ask for the rows
+// kPrefetchRows steps ahead explicitly.
+constexpr int64_t kPrefetchRows = 16;
+
 template <typename T>
-void forward_loop(const T* __restrict a, const T* __restrict b, const T* __restrict h0,
-                  T* __restrict h, Shape s) {
+inline void prefetch_row(const T* p, int64_t n) {
+  for (int64_t d = 0; d < n; d += 64 / int64_t(sizeof(T))) __builtin_prefetch(p + d);
+}
+
+// Calls task(bi, d0, n) for every batch element bi and channel tile [d0, d0 + n), in parallel.
+template <typename Task>
+void for_each_tile(const Shape& s, const Task& task) {
   at::parallel_for(0, s.tasks(), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const int64_t d0 = (i % s.tiles()) * kTile;
+      task(i / s.tiles(), d0, std::min(kTile, s.channels - d0));
+    }
+    detail::stream_fence();
+  });
+}
+
+template <typename T, bool kStream>
+void forward_loop(const T* __restrict a, const T* __restrict b, const T* __restrict h0, T* __restrict h,
+                  const Shape& s) {
+  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
     T state[kTile];
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t bi = task / s.tiles();
-      const int64_t d0 = (task % s.tiles()) * kTile;
-      const int64_t n = std::min(kTile, s.channels - d0);
-      for (int64_t d = 0; d < n; ++d) state[d] = h0 ? h0[bi * s.channels + d0 + d] : T(0);
-      const int64_t base = bi * s.time * s.channels + d0;
-      for (int64_t t = 0; t < s.time; ++t) {
-        const int64_t row = base + t * s.channels;
-        for (int64_t d = 0; d < n; ++d) {
-          state[d] = a[row + d] * state[d] + b[row + d];
-          h[row + d] = state[d];
-        }
+    for (int64_t d = 0; d < n; ++d) state[d] = h0 ? h0[bi * s.channels + d0 + d] : T(0);
+    const int64_t base = bi * s.time * s.channels + d0;
+    for (int64_t t = 0; t < s.time; ++t) {
+      const int64_t row = base + t * s.channels;
+      for (int64_t d = 0; d < n; ++d) state[d] = a[row + d] * state[d] + b[row + d];
+      store_row<T, kStream>(h + row, state, n);
+    }
+  });
+}
+
+template <typename T, bool kStream>
+void backward_loop(const T* __restrict a, const T* __restrict h, const T* __restrict h0,
+                   const T* __restrict grad_h, T* __restrict grad_a, T* __restrict grad_b,
+                   T* __restrict grad_h0, const Shape& s) {
+  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
+    T g[kTile], ga[kTile];  // dL/dh_t accumulated from the future, and this row's grad_a
+    for (int64_t d = 0; d < n; ++d) g[d] = T(0);
+    const int64_t base = bi * s.time * s.channels + d0;
+    const T* h0_row = h0 ? h0 + bi * s.channels + d0 : nullptr;
+    for (int64_t t = s.time - 1; t >= 0; --t) {
+      const int64_t row = base + t * s.channels;
+      // a_{t+1} carries g back one step; past the last step g is 0, so any finite row will do.
+      const T* a_next = t + 1 < s.time ? a + row + s.channels : a + row;
+      const T* h_prev = t > 0 ? h + row - s.channels : h0_row;
+      if (t >= kPrefetchRows + 1) {
+        const int64_t ahead = row - kPrefetchRows * s.channels;
+        prefetch_row(grad_h + ahead, n);
+        prefetch_row(a + ahead, n);
+        prefetch_row(h + ahead - s.channels, n);
       }
+      for (int64_t d = 0; d < n; ++d) g[d] = grad_h[row + d] + a_next[d] * g[d];
+      if (h_prev) {
+        for (int64_t d = 0; d < n; ++d) ga[d] = g[d] * h_prev[d];
+      } else {  // t = 0 without h0: h_{-1} = 0
+        for (int64_t d = 0; d < n; ++d) ga[d] = T(0);
+      }
+      store_row<T, kStream>(grad_b + row, g, n);
+      store_row<T, kStream>(grad_a + row, ga, n);
+    }
+    if (grad_h0) {
+      for (int64_t d = 0; d < n; ++d) grad_h0[bi * s.channels + d0 + d] = a[base + d] * g[d];
     }
   });
 }
 
 template <typename T>
-void backward_loop(const T* __restrict a, const T* __restrict h, const T* __restrict h0,
-                   const T* __restrict grad_h, T* __restrict grad_a, T* __restrict grad_b,
-                   T* __restrict grad_h0, Shape s) {
-  at::parallel_for(0, s.tasks(), 1, [&](int64_t begin, int64_t end) {
-    T g[kTile];
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t bi = task / s.tiles();
-      const int64_t d0 = (task % s.tiles()) * kTile;
-      const int64_t n = std::min(kTile, s.channels - d0);
-      const int64_t base = bi * s.time * s.channels + d0;
-      const T* h0_row = h0 ? h0 + bi * s.channels + d0 : nullptr;
-      for (int64_t d = 0; d < n; ++d) g[d] = T(0);
-      for (int64_t t = s.time - 1; t >= 0; --t) {
-        const int64_t row = base + t * s.channels;
-        // a_{t+1} carries g back one step; beyond the last step there is nothing to carry (g = 0).
-        const T* a_next = t + 1 < s.time ? a + row + s.channels : a + row;
-        const T* h_prev = t > 0 ? h + row - s.channels : h0_row;
-        for (int64_t d = 0; d < n; ++d) {
-          g[d] = grad_h[row + d] + a_next[d] * g[d];
-          grad_b[row + d] = g[d];
-        }
-        if (h_prev) {
-          for (int64_t d = 0; d < n; ++d) grad_a[row + d] = g[d] * h_prev[d];
-        } else {
-          for (int64_t d = 0; d < n; ++d) grad_a[row + d] = T(0);
-        }
-      }
-      if (grad_h0) {
-        for (int64_t d = 0; d < n; ++d) grad_h0[bi * s.channels + d0 + d] = a[base + d] * g[d];
-      }
-    }
-  });
+bool use_streaming(const Shape& s) {
+  return 3.0 * double(s.elements()) * sizeof(T) > kStreamingThresholdBytes;
 }
 
 }  // namespace
@@ -91,9 +126,13 @@ at::Tensor scan_forward(const at::Tensor& a_in, const at::Tensor& b_in, const at
   const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;
   at::Tensor h = at::empty_like(a);
   AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_forward_cpu", [&] {
-    forward_loop<scalar_t>(a.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(),
-                           h0.defined() ? h0.data_ptr<scalar_t>() : nullptr, h.data_ptr<scalar_t>(),
-                           shape_of(a));
+    const Shape s = shape_of(a);
+    auto run = [&](auto stream) {
+      forward_loop<scalar_t, decltype(stream)::value>(a.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(),
+                                                      h0.defined() ? h0.data_ptr<scalar_t>() : nullptr,
+                                                      h.data_ptr<scalar_t>(), s);
+    };
+    use_streaming<scalar_t>(s) ? run(std::true_type{}) : run(std::false_type{});
   });
   return h;
 }
@@ -108,11 +147,14 @@ ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at
   const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;
   ScanGrads grads{at::empty_like(a), at::empty_like(a), h0.defined() ? at::empty_like(h0) : at::Tensor()};
   AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_backward_cpu", [&] {
-    backward_loop<scalar_t>(a.data_ptr<scalar_t>(), h.data_ptr<scalar_t>(),
-                            h0.defined() ? h0.data_ptr<scalar_t>() : nullptr,
-                            grad_h.data_ptr<scalar_t>(), grads.a.data_ptr<scalar_t>(),
-                            grads.b.data_ptr<scalar_t>(),
-                            h0.defined() ? grads.h0.data_ptr<scalar_t>() : nullptr, shape_of(a));
+    const Shape s = shape_of(a);
+    auto run = [&](auto stream) {
+      backward_loop<scalar_t, decltype(stream)::value>(
+          a.data_ptr<scalar_t>(), h.data_ptr<scalar_t>(), h0.defined() ? h0.data_ptr<scalar_t>() : nullptr,
+          grad_h.data_ptr<scalar_t>(), grads.a.data_ptr<scalar_t>(), grads.b.data_ptr<scalar_t>(),
+          h0.defined() ? grads.h0.data_ptr<scalar_t>() : nullptr, s);
+    };
+    use_streaming<scalar_t>(s) ? run(std::true_type{}) : run(std::false_type{});
   });
   return grads;
 }

@@ -1,0 +1,181 @@
+// `mindt bench scan`: the linear-scan kernels against the paper's log-space reference and a
+// memory-copy floor, and the minGRU/minLSTM layers against torch's GRU/LSTM (the paper's Fig. 1).
+// Everything is timed forward + backward, in float32, in this one run.
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "agents/layers/min_rnn.h"
+#include "kernels/linear_scan.h"
+#include "tools/bench/bench.h"
+#include "tools/bench/measure.h"
+#include "tools/bench/report.h"
+
+namespace mindt::bench {
+namespace {
+
+std::vector<int64_t> parse_list(const std::string& text, const std::string& option) {
+  std::vector<int64_t> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      size_t used = 0;
+      const long long v = std::stoll(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument(item);
+      out.push_back(v);
+    } catch (const std::exception&) {
+      throw cli::UsageError("mindt bench scan: --" + option + " expects positive integers separated by commas, got '" +
+                            text + "'");
+    }
+  }
+  if (out.empty()) throw cli::UsageError("mindt bench scan: --" + option + " is empty");
+  return out;
+}
+
+Row base_row(const std::string& op, const std::string& impl, c10::Device dev, int64_t B, int64_t T, int64_t D) {
+  Row r;
+  r.set("op", op).set("impl", impl).set("device", dev.str()).set("B", B).set("T", T).set("D", D);
+  return r;
+}
+
+// Scan rows for one device: reference, fused kernel, copy floor.
+std::vector<Row> scan_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, const TimingPolicy& policy) {
+  const auto opts = at::TensorOptions().dtype(at::kFloat).device(dev);
+  // Gates in (0, 1) and positive values: valid inputs for both the linear and the log-space form.
+  const at::Tensor a = at::sigmoid(at::randn({B, T, D}, opts)).requires_grad_(true);
+  const at::Tensor b = (at::rand({B, T, D}, opts) + 0.1).requires_grad_(true);
+  const at::Tensor log_a = at::log(a.detach()).requires_grad_(true);
+  const at::Tensor log_b = at::log(b.detach()).requires_grad_(true);
+  const at::Tensor grad = at::randn({B, T, D}, opts);
+
+  const Timing fused = time_call(
+      [&] { torch::autograd::grad({kernels::linear_scan(a, b)}, {a, b}, {grad}); }, dev, policy);
+  const Timing ref = time_call(
+      [&] { torch::autograd::grad({kernels::reference::log_space_scan(log_a, log_b)}, {log_a, log_b}, {grad}); },
+      dev, policy);
+  // Forward + backward must move 8 arrays of B·T·D floats (read a, b, write h; read grad, a, h,
+  // write grad_a, grad_b): the work of 4 plain copies of one array.
+  at::Tensor dst = at::empty_like(grad);
+  const Timing copy = time_call([&] { dst.copy_(grad); }, dev, policy);
+  const double floor_ms = 4 * copy.median_ms;
+  const double bytes = 8.0 * double(B * T * D) * sizeof(float);
+
+  std::vector<Row> rows;
+  for (const auto& [impl, t] : {std::pair<std::string, Timing>{"reference", ref}, {dev.is_cuda() ? "cuda" : "cpu", fused}}) {
+    rows.push_back(base_row("scan", impl, dev, B, T, D)
+                       .set("ms", t.median_ms)
+                       .set("gbps", bytes / (t.median_ms * 1e-3) / 1e9)
+                       .set("floor_ms", floor_ms)
+                       .set("x_floor", t.median_ms / floor_ms)
+                       .set("speedup", ref.median_ms / t.median_ms)
+                       .set("reps", int64_t(t.reps)));
+  }
+  return rows;
+}
+
+// Layer rows for one device: minGRU, minLSTM (parallel scan) vs GRU, LSTM (cuDNN on GPU).
+std::vector<Row> layer_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, const TimingPolicy& policy) {
+  const at::Tensor x = at::randn({B, T, D}, at::TensorOptions().device(dev)).requires_grad_(true);
+  auto grads_of = [&](const at::Tensor& y, torch::nn::Module& m) {
+    std::vector<at::Tensor> inputs = m.parameters();
+    inputs.push_back(x);
+    torch::autograd::grad({y.sum()}, inputs);
+  };
+  layers::MinGRU mingru(D);
+  layers::MinLSTM minlstm(D);
+  torch::nn::GRU gru(torch::nn::GRUOptions(D, D).batch_first(true));
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(D, D).batch_first(true));
+  mingru->to(dev);
+  minlstm->to(dev);
+  gru->to(dev);
+  lstm->to(dev);
+  const std::vector<std::pair<std::string, std::function<void()>>> runs = {
+      {"mingru", [&] { grads_of(mingru->forward(x).output, *mingru); }},
+      {"minlstm", [&] { grads_of(minlstm->forward(x).output, *minlstm); }},
+      {"gru", [&] { grads_of(std::get<0>(gru->forward(x)), *gru); }},
+      {"lstm", [&] { grads_of(std::get<0>(lstm->forward(x)), *lstm); }},
+  };
+  std::vector<Row> rows;
+  std::map<std::string, double> ms;
+  for (const auto& [name, fn] : runs) {
+    const Timing t = time_call(fn, dev, policy);
+    ms[name] = t.median_ms;
+    rows.push_back(base_row("layer", name, dev, B, T, D)
+                       .set("ms", t.median_ms)
+                       .set("peak_mib", peak_memory_mib(fn, dev))
+                       .set("reps", int64_t(t.reps)));
+  }
+  // Speed-up of each min-RNN over its classic counterpart, as the paper reports it.
+  for (auto& r : rows) {
+    const std::string impl = std::get<std::string>(*r.get("impl"));
+    const std::string classic = impl == "mingru" ? "gru" : impl == "minlstm" ? "lstm" : "";
+    r.set("speedup", classic.empty() ? 1.0 : ms[classic] / ms[impl]);
+  }
+  return rows;
+}
+
+}  // namespace
+
+int run_bench_scan(const cli::ParsedArgs& args) {
+  const bool quick = args.flag("quick");
+  const int64_t B = args.int_value("batch");
+  const auto dims = parse_list(args.value_or("dims", quick ? "32" : "128,256"), "dims");
+  const auto lengths = parse_list(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "lengths");
+  const std::string device = args.value_or("device", "auto");
+  if (device != "auto" && device != "cpu" && device != "cuda")
+    throw cli::UsageError("mindt bench scan: --device must be auto, cpu or cuda, got '" + device + "'");
+  const bool cuda_ready = kernels::cuda::compiled() && torch::cuda::is_available();
+  if (device == "cuda" && !cuda_ready) {
+    throw std::runtime_error(kernels::cuda::compiled() ? "--device cuda: no CUDA device is visible"
+                                                       : "--device cuda: this build has no CUDA kernels");
+  }
+  std::vector<c10::Device> devices;
+  if (device != "cuda") devices.emplace_back(c10::kCPU);
+  if (device == "cuda" || (device == "auto" && cuda_ready)) devices.emplace_back(c10::kCUDA, 0);
+  if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
+  TimingPolicy policy;
+  policy.max_reps = int(args.int_value("reps"));
+  policy.min_reps = std::min(policy.min_reps, policy.max_reps);
+  if (quick) policy.budget_s = 0.1;
+  at::manual_seed(0);
+
+  const bool json = args.flag("json");
+  std::vector<Row> scans, layers;
+  for (const auto& dev : devices) {
+    for (int64_t D : dims) {
+      for (int64_t T : lengths) {
+        if (!json) std::cerr << "\r[bench scan] " << dev << " D=" << D << " T=" << T << "        " << std::flush;
+        for (auto& r : scan_rows(dev, B, T, D, policy)) scans.push_back(std::move(r));
+        if (!args.flag("no-layers")) {
+          for (auto& r : layer_rows(dev, B, T, D, policy)) layers.push_back(std::move(r));
+        }
+      }
+    }
+  }
+  if (json) {
+    std::vector<Row> all = scans;
+    all.insert(all.end(), layers.begin(), layers.end());
+    print_json(std::cout, all);
+    return 0;
+  }
+  std::cerr << "\r" << std::string(60, ' ') << "\r";
+  std::cout << "Linear scan h_t = a_t*h_{t-1} + b_t, forward+backward, float32, B=" << B << ", CPU threads "
+            << at::get_num_threads() << "\n"
+            << "  speedup = reference ms / ms;  x_floor = ms / (time to copy the 8 arrays the scan must touch)\n";
+  print_table(std::cout, scans,
+              {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 3},
+               {"gbps", "GB/s", 1}, {"floor_ms", "floor ms", 3}, {"x_floor", "x floor", 2},
+               {"speedup", "speedup", 1}});
+  if (!layers.empty()) {
+    std::cout << "\nLayers, forward+backward of sum(output) wrt input and weights, hidden = D, B=" << B << "\n"
+              << "  speedup = GRU (LSTM) ms / minGRU (minLSTM) ms;  peak = extra memory of one call\n";
+    print_table(std::cout, layers,
+                {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
+                 {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}});
+  }
+  return 0;
+}
+
+}  // namespace mindt::bench

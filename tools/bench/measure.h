@@ -1,0 +1,33 @@
+// Timing and peak-memory measurement for `mindt bench`: medians over repetitions after a warm-up,
+// with device synchronisation, and the peak extra memory one call needs.
+#pragma once
+
+#include <c10/core/Device.h>
+
+#include <functional>
+
+namespace mindt::bench {
+
+struct TimingPolicy {
+  int warmup = 2;
+  int min_reps = 3;
+  int max_reps = 20;
+  double budget_s = 1.0;  // stop repeating once this much time was spent (after min_reps)
+};
+
+struct Timing {
+  double median_ms = 0;
+  double min_ms = 0;
+  int reps = 0;
+};
+
+// Runs fn policy.warmup times untimed, then repeatedly; on CUDA devices waits for the device around each call.
+Timing time_call(const std::function<void()>& fn, c10::Device device, const TimingPolicy& policy);
+
+// Peak memory (MiB) allocated by one call of fn beyond what was held before it. On CPU: the
+// process's resident-set high-water mark (reset through /proc/self/clear_refs after returning free
+// heap memory to the OS); on CUDA: the caching allocator's peak statistics.
+// Returns a negative number when the platform cannot measure it.
+double peak_memory_mib(const std::function<void()>& fn, c10::Device device);
+
+}  // namespace mindt::bench

@@ -1,0 +1,29 @@
+// The one place where `mindt` subcommands are registered.
+#include "tools/bench/bench.h"
+#include "tools/cli/command.h"
+
+namespace mindt::cli {
+
+const std::vector<CommandSpec>& all_commands() {
+  static const std::vector<CommandSpec> commands = {
+      {"bench scan",
+       "time the linear-scan kernels and the minGRU/minLSTM layers against their baselines",
+       "mindt bench scan [options]",
+       "Times forward+backward of the fused scan kernel against the paper's log-space reference\n"
+       "(cumsum/logcumsumexp) and against a memory-copy floor, then minGRU/minLSTM against\n"
+       "torch's GRU/LSTM, on the CPU and, when present, the GPU. All ratios come from this run.",
+       {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
+        {"batch", "B", "batch size", "64"},
+        {"dims", "D,D,...", "channel counts (default: 128,256; 32 with --quick)", ""},
+        {"lengths", "T,T,...", "sequence lengths (default: 64,512,4096; 64,512 with --quick)", ""},
+        {"device", "auto|cpu|cuda", "where to run; auto adds CUDA rows when a GPU is usable", "auto"},
+        {"threads", "N", "CPU threads for torch and the kernels (default: torch's choice)", ""},
+        {"reps", "N", "at most N timed repetitions per measurement (median reported)", "20"},
+        {"no-layers", "", "skip the layer comparison", ""},
+        {"quick", "", "small sizes for a smoke test (D=32, T=64,512 unless given)", ""}},
+       bench::run_bench_scan},
+  };
+  return commands;
+}
+
+}  // namespace mindt::cli
