@@ -43,11 +43,11 @@ inline void store_row(T* __restrict dst, const T* __restrict src, int64_t n) {
 
 // Backward walks time in reverse, which hardware prefetchers follow poorly; we ask for the rows
 // kPrefetchRows steps ahead explicitly.
-constexpr int64_t kPrefetchRows = 16;
+constexpr int64_t kPrefetchRows = 32;
 
 template <typename T>
 inline void prefetch_row(const T* p, int64_t n) {
-  for (int64_t d = 0; d < n; d += 64 / int64_t(sizeof(T))) __builtin_prefetch(p + d);
+  for (int64_t d = 0; d < n; d += 64 / int64_t(sizeof(T))) __builtin_prefetch(p + d, 0, 2);
 }
 
 // Calls task(bi, d0, n) for every batch element bi and channel tile [d0, d0 + n), in parallel.

@@ -1,6 +1,5 @@
 // The one place where `mindt` subcommands are registered.
-#include "tools/bench/bench.h"
-#include "tools/cli/command.h"
+#include "tools/commands.h"
 
 namespace mindt::cli {
 
@@ -22,6 +21,13 @@ const std::vector<CommandSpec>& all_commands() {
         {"no-layers", "", "skip the layer comparison", ""},
         {"quick", "", "small sizes for a smoke test (D=32, T=64,512 unless given)", ""}},
        bench::run_bench_scan},
+      {"config show",
+       "print the resolved configuration (file plus --set overrides), after checking every key",
+       "mindt config show CONFIG [--set key.path=value ...]",
+       "Reads a YAML config, applies the overrides in order and checks every key, type and range.\n"
+       "Prints the complete configuration, every key included, as YAML.",
+       {{"set", "key.path=value", "override one key (repeatable), e.g. --set model.backbone=mingru", "", true}},
+       run_config_show},
   };
   return commands;
 }

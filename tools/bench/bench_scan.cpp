@@ -9,9 +9,9 @@
 
 #include "agents/layers/min_rnn.h"
 #include "kernels/linear_scan.h"
-#include "tools/bench/bench.h"
 #include "tools/bench/measure.h"
 #include "tools/bench/report.h"
+#include "tools/commands.h"
 
 namespace mindt::bench {
 namespace {

@@ -35,10 +35,13 @@ long status_kib(const std::string& field) {
 
 Timing time_call(const std::function<void()>& fn, c10::Device device, const TimingPolicy& policy) {
   using clock = std::chrono::steady_clock;
-  // The first calls grow the heap (page faults) and warm caches; the allocator keeps that memory.
-  for (int i = 0; i < policy.warmup; ++i) {
+  // The first calls grow the heap (page faults; about five calls before a big working set settles)
+  // and warm caches. Slow calls get fewer warm-ups, since one is then small next to the call.
+  const auto warm_start = clock::now();
+  for (int i = 0; i < policy.max_warmup; ++i) {
     fn();
     synchronize(device);
+    if (std::chrono::duration<double>(clock::now() - warm_start).count() > policy.budget_s / 2) break;
   }
   std::vector<double> ms;
   const auto start = clock::now();

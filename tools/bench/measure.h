@@ -9,7 +9,7 @@
 namespace mindt::bench {
 
 struct TimingPolicy {
-  int warmup = 2;
+  int max_warmup = 5;
   int min_reps = 3;
   int max_reps = 20;
   double budget_s = 1.0;  // stop repeating once this much time was spent (after min_reps)
@@ -21,7 +21,7 @@ struct Timing {
   int reps = 0;
 };
 
-// Runs fn policy.warmup times untimed, then repeatedly; on CUDA devices waits for the device around each call.
+// Runs fn a few times untimed (at least once), then repeatedly; on CUDA devices waits for the device around each call.
 Timing time_call(const std::function<void()>& fn, c10::Device device, const TimingPolicy& policy);
 
 // Peak memory (MiB) allocated by one call of fn beyond what was held before it. On CPU: the

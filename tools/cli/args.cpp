@@ -1,6 +1,7 @@
 // Option parsing against a CommandSpec: `--name value`, `--name=value`, boolean `--flag`,
 // positional arguments; anything unknown is a UsageError naming the command.
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "tools/cli/command.h"
@@ -11,8 +12,13 @@ bool ParsedArgs::flag(const std::string& name) const { return values_.count(name
 
 std::optional<std::string> ParsedArgs::value(const std::string& name) const {
   auto it = values_.find(name);
-  if (it == values_.end()) return std::nullopt;
-  return it->second;
+  if (it == values_.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> ParsedArgs::values(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string ParsedArgs::value_or(const std::string& name, const std::string& fallback) const {
@@ -39,7 +45,8 @@ ParsedArgs parse_args(const CommandSpec& spec, const std::vector<std::string>& a
     return nullptr;
   };
   for (const auto& o : spec.options)
-    if (!o.value_name.empty() && !o.default_value.empty()) out.values_[o.name] = o.default_value;
+    if (!o.value_name.empty() && !o.default_value.empty()) out.values_[o.name] = {o.default_value};
+  std::set<std::string> given;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg.rfind("--", 0) != 0 || arg == "--") {
@@ -58,15 +65,20 @@ ParsedArgs parse_args(const CommandSpec& spec, const std::vector<std::string>& a
     }
     if (opt->value_name.empty()) {
       if (has_inline) throw UsageError("mindt " + spec.path + ": --" + name + " takes no value");
-      out.values_[name] = "1";
-    } else if (has_inline) {
-      out.values_[name] = inline_value;
-    } else {
-      if (i + 1 >= args.size()) {
-        throw UsageError("mindt " + spec.path + ": --" + name + " needs a value (" + opt->value_name + ")");
-      }
-      out.values_[name] = args[++i];
+      out.values_[name] = {"1"};
+      continue;
     }
+    if (!has_inline && i + 1 >= args.size()) {
+      throw UsageError("mindt " + spec.path + ": --" + name + " needs a value (" + opt->value_name + ")");
+    }
+    const std::string v = has_inline ? inline_value : args[++i];
+    auto& slot = out.values_[name];
+    if (opt->repeated && given.count(name)) {
+      slot.push_back(v);
+    } else {
+      slot = {v};  // replaces the default; a repeated non-list option keeps the last
+    }
+    given.insert(name);
   }
   return out;
 }

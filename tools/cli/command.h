@@ -16,20 +16,22 @@ struct OptionSpec {
   std::string value_name;  // empty for a boolean flag
   std::string help;
   std::string default_value;  // shown in --help; empty when there is none
+  bool repeated = false;      // may be given several times (read with ParsedArgs::values)
 };
 
 // What the parser hands a command: validated options and positional arguments.
 class ParsedArgs {
  public:
   bool flag(const std::string& name) const;
-  std::optional<std::string> value(const std::string& name) const;  // given or default
+  std::optional<std::string> value(const std::string& name) const;  // given (last) or default
+  std::vector<std::string> values(const std::string& name) const;   // every occurrence, in order
   std::string value_or(const std::string& name, const std::string& fallback) const;
   int64_t int_value(const std::string& name) const;  // throws UsageError if not an integer
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:
   friend ParsedArgs parse_args(const struct CommandSpec&, const std::vector<std::string>&);
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positionals_;
   std::string command_;
 };

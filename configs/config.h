@@ -1,0 +1,115 @@
+// The configuration of a mindt run: every key a YAML file in configs/ may set, its type, default
+// and valid range. Defaults follow the Decision Transformer's published D4RL settings
+// (../shared/FACTS.md §4). Issues that add features add their keys here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "configs/schema.h"
+
+namespace mindt::config {
+
+inline const std::vector<std::string> kBackbones = {"transformer", "mingru", "minlstm", "gru", "lstm", "mamba"};
+inline const std::vector<std::string> kEnvs = {"halfcheetah", "hopper", "walker2d"};
+
+struct TransformerConfig {
+  int64_t n_heads = 1;
+  template <class V>
+  void visit(V& v) {
+    v.field("n_heads", n_heads, at_least(1));
+  }
+};
+
+struct MinRnnConfig {
+  double expansion = 1.0;  // inner width = embed_dim × expansion
+  template <class V>
+  void visit(V& v) {
+    v.field("expansion", expansion, in_range(0.25, 16.0));
+  }
+};
+
+struct ModelConfig {
+  std::string backbone = "transformer";
+  int64_t embed_dim = 128;
+  int64_t n_layers = 3;
+  double dropout = 0.1;
+  int64_t context_len = 20;    // K: steps per training window
+  int64_t max_ep_len = 1000;   // size of the timestep embedding
+  TransformerConfig transformer;
+  MinRnnConfig mingru;
+  MinRnnConfig minlstm;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("backbone", backbone, one_of(kBackbones));
+    v.field("embed_dim", embed_dim, in_range(int64_t(1), int64_t(65536)));
+    v.field("n_layers", n_layers, in_range(int64_t(1), int64_t(256)));
+    v.field("dropout", dropout, in_range(0.0, 0.99));
+    v.field("context_len", context_len, in_range(int64_t(1), int64_t(1 << 20)));
+    v.field("max_ep_len", max_ep_len, at_least(1));
+    v.section("transformer", transformer);
+    v.section("mingru", mingru);
+    v.section("minlstm", minlstm);
+  }
+};
+
+struct TrainConfig {
+  int64_t batch_size = 64;
+  double lr = 1e-4;
+  double weight_decay = 1e-4;
+  int64_t warmup_steps = 10000;
+  int64_t steps = 100000;
+  double grad_clip = 0.25;  // 0 disables clipping
+
+  template <class V>
+  void visit(V& v) {
+    v.field("batch_size", batch_size, at_least(1));
+    v.field("lr", lr, positive<double>());
+    v.field("weight_decay", weight_decay, non_negative());
+    v.field("warmup_steps", warmup_steps, at_least(0));
+    v.field("steps", steps, at_least(1));
+    v.field("grad_clip", grad_clip, non_negative());
+  }
+};
+
+struct DataConfig {
+  std::string path;          // D4RL-format HDF5 file
+  std::string env = "hopper";
+  double reward_scale = 1000;  // returns-to-go are divided by this
+
+  template <class V>
+  void visit(V& v) {
+    v.field("path", path);
+    v.field("env", env, one_of(kEnvs));
+    v.field("reward_scale", reward_scale, positive<double>());
+  }
+};
+
+struct Config {
+  int64_t seed = 0;
+  std::string device = "auto";  // auto = CUDA when available
+  ModelConfig model;
+  TrainConfig train;
+  DataConfig data;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("seed", seed, at_least(0));
+    v.field("device", device, one_of({"auto", "cpu", "cuda"}));
+    v.section("model", model);
+    v.section("train", train);
+    v.section("data", data);
+  }
+};
+
+// Reads `path` (YAML), applies overrides ("key.path=value", the value parsed as YAML) and checks
+// every key. Throws ConfigError naming the file or override, the key and what was expected.
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from YAML text (for tests and embedded defaults); `source` names it in errors.
+Config parse_config(const std::string& yaml_text, const std::string& source,
+                    const std::vector<std::string>& overrides = {});
+// The complete resolved config as YAML; parse_config(to_yaml(c)) gives c back.
+std::string to_yaml(Config& config);
+
+}  // namespace mindt::config

@@ -1,0 +1,103 @@
+// The config spine: configs/base.yaml agrees with the struct defaults, overrides apply, output
+// round-trips, and every kind of bad input fails with the source, the key path and the expectation.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "configs/config.h"
+
+namespace mindt::config {
+namespace {
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_config(yaml, "test.yaml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "in: " << (text)
+
+TEST(Config, BaseYamlListsExactlyTheDefaults) {
+  Config defaults;
+  Config base = load_config(MINDT_SOURCE_DIR "/configs/base.yaml");
+  EXPECT_EQ(to_yaml(base), to_yaml(defaults));
+}
+
+TEST(Config, ResolvedYamlRoundTrips) {
+  Config c = parse_config("model: {backbone: minlstm, dropout: 0.3}\ntrain: {lr: 3.0e-4}", "x.yaml");
+  const std::string text = to_yaml(c);
+  Config again = parse_config(text, "again.yaml");
+  EXPECT_EQ(to_yaml(again), text);
+  EXPECT_EQ(again.model.backbone, "minlstm");
+  EXPECT_DOUBLE_EQ(again.train.lr, 3e-4);
+  EXPECT_HAS(text, "dropout: 0.3\n");  // shortest form, not 0.29999999999999999
+}
+
+TEST(Config, OverridesApplyInOrderAndCreateSections) {
+  const Config c = parse_config("model: {backbone: transformer}", "x.yaml",
+                                {"model.backbone=mingru", "model.mingru.expansion=2", "train.lr=1e-3",
+                                 "train.lr=5e-4", "data.path=/tmp/x.hdf5"});
+  EXPECT_EQ(c.model.backbone, "mingru");
+  EXPECT_DOUBLE_EQ(c.model.mingru.expansion, 2.0);
+  EXPECT_DOUBLE_EQ(c.train.lr, 5e-4);
+  EXPECT_EQ(c.data.path, "/tmp/x.hdf5");
+  EXPECT_EQ(c.model.embed_dim, 128);  // untouched keys keep their defaults
+}
+
+TEST(ConfigErrors, UnknownKeysAreNamedWithTheValidOnes) {
+  const std::string top = error_of("seed: 1\nmodle: {}\n");
+  EXPECT_HAS(top, "test.yaml:2");
+  EXPECT_HAS(top, "unknown key 'modle'");
+  EXPECT_HAS(top, "valid keys: data, device, model, seed, train");
+  const std::string nested = error_of("model:\n  embeddim: 64\n");
+  EXPECT_HAS(nested, "test.yaml:2");
+  EXPECT_HAS(nested, "unknown key 'model.embeddim' in section 'model'");
+  EXPECT_HAS(nested, "embed_dim");
+}
+
+TEST(ConfigErrors, WrongTypesSayWhatWasExpected) {
+  EXPECT_HAS(error_of("model:\n  embed_dim: abc\n"), "test.yaml:2: model.embed_dim: expected an integer, got 'abc'");
+  EXPECT_HAS(error_of("model:\n  embed_dim: 1.5\n"), "model.embed_dim: expected an integer, got '1.5'");
+  EXPECT_HAS(error_of("train: {lr: fast}"), "train.lr: expected a finite number, got 'fast'");
+  EXPECT_HAS(error_of("train: {lr: .nan}"), "train.lr: expected a finite number");
+  EXPECT_HAS(error_of("data: {path: [a, b]}"), "data.path: expected a string, got a list");
+  EXPECT_HAS(error_of("model: 3"), "model: expected a mapping of keys, got '3'");
+  EXPECT_HAS(error_of("- 1\n- 2\n"), "test.yaml: expected a mapping of keys at the top level");
+}
+
+TEST(ConfigErrors, OutOfRangeValuesSayTheRange) {
+  EXPECT_HAS(error_of("model: {dropout: 1.5}"), "model.dropout: expected a number in [0, 0.99], got '1.5'");
+  EXPECT_HAS(error_of("model: {n_layers: 0}"), "model.n_layers: expected an integer in [1, 256], got '0'");
+  EXPECT_HAS(error_of("train: {lr: -1}"), "train.lr: expected a number > 0, got '-1'");
+  EXPECT_HAS(error_of("train: {batch_size: 0}"), "train.batch_size: expected an integer >= 1");
+  EXPECT_HAS(error_of("model: {backbone: rnn}"),
+             "model.backbone: expected one of [transformer, mingru, minlstm, gru, lstm, mamba], got 'rnn'");
+  EXPECT_HAS(error_of("device: tpu"), "device: expected one of [auto, cpu, cuda]");
+}
+
+TEST(ConfigErrors, OverrideErrorsNameTheOverride) {
+  EXPECT_HAS(error_of("", {"model.backbon=mingru"}), "--set model.backbon=mingru: unknown key 'model.backbon'");
+  EXPECT_HAS(error_of("", {"train.lr=abc"}), "--set train.lr=abc: train.lr: expected a finite number, got 'abc'");
+  EXPECT_HAS(error_of("seed: 3", {"seed.x=1"}), "--set seed.x=1: 'seed' is a value, not a section");
+  EXPECT_HAS(error_of("", {"seed.x=1"}), "--set seed.x=1: seed: expected an integer, got a mapping");
+  EXPECT_HAS(error_of("", {"model.backbone"}), "--set model.backbone: expected key.path=value");
+  EXPECT_HAS(error_of("", {"model..x=1"}), "empty key");
+  EXPECT_HAS(error_of("", {"model.dropout=[1"}), "not valid YAML");
+}
+
+TEST(ConfigErrors, SyntaxErrorsAndMissingFiles) {
+  EXPECT_HAS(error_of("model:\n  embed_dim: [1, 2\n"), "test.yaml:");
+  EXPECT_HAS(error_of("model:\n  embed_dim: [1, 2\n"), "YAML syntax error");
+  try {
+    load_config("/nonexistent/dir/x.yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_HAS(std::string(e.what()), "/nonexistent/dir/x.yaml: cannot open config file");
+  }
+}
+
+}  // namespace
+}  // namespace mindt::config

@@ -1,0 +1,12 @@
+// Entry points of the `mindt` subcommands; registered in commands.cpp.
+#pragma once
+
+#include "tools/cli/command.h"
+
+namespace mindt::cli {
+int run_config_show(const ParsedArgs& args);
+}  // namespace mindt::cli
+
+namespace mindt::bench {
+int run_bench_scan(const cli::ParsedArgs& args);
+}  // namespace mindt::bench

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs everything mindt needs on Debian 12 and builds it. Idempotent: a second run installs and
+# recompiles only what changed.
+#
+#   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, MuJoCo, BLAS
+#   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py — never system-wide
+#   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
+#
+# MINDT_HOME (default ~/.cache/mindt) lives outside the clone, so a fresh clone reuses downloads,
+# the virtual environment and compiled objects.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MINDT_HOME=${MINDT_HOME:-$HOME/.cache/mindt}
+VENV=$MINDT_HOME/venv
+BUILD=${MINDT_BUILD_DIR:-$ROOT/build}
+JOBS=${MINDT_JOBS:-2}
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  python3 python3-venv python3-dev
+  libhdf5-dev libeigen3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  libmujoco-dev libqhull-dev libopenblas-dev
+)
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_debian_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "Debian packages: all present"
+    return
+  fi
+  say "Debian packages: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_python_env() {
+  local stamp=$VENV/.mindt-requirements
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "virtual environment: creating $VENV"
+    mkdir -p "$MINDT_HOME"
+    python3 -m venv "$VENV"
+  fi
+  if [ -f "$stamp" ] && cmp -s "$stamp" "$ROOT/tools/requirements.txt"; then
+    say "virtual environment: up to date ($VENV)"
+    return
+  fi
+  say "virtual environment: installing tools/requirements.txt (torch is large; the wheel cache is reused)"
+  PIP_CACHE_DIR=$MINDT_HOME/pip "$VENV/bin/pip" install -q --upgrade pip
+  PIP_CACHE_DIR=$MINDT_HOME/pip "$VENV/bin/pip" install -q -r "$ROOT/tools/requirements.txt"
+  cp "$ROOT/tools/requirements.txt" "$stamp"
+}
+
+configure_and_build() {
+  export CCACHE_DIR=$MINDT_HOME/ccache
+  # Precompiled headers are cacheable once ccache ignores their timestamps.
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+  export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    say "configuring $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMINDT_PYTHON="$VENV/bin/python"
+  fi
+  say "building (-j$JOBS)"
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+install_debian_packages
+install_python_env
+configure_and_build
+say "done: $BUILD/mindt"
