@@ -65,6 +65,8 @@ configure_and_build() {
   # Precompiled headers are cacheable once ccache ignores their timestamps.
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
   export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+  # Hash paths relative to the clone, so a clone in another folder hits the same cache entries.
+  export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=true
   if [ ! -f "$BUILD/build.ninja" ]; then
     say "configuring $BUILD"
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMINDT_PYTHON="$VENV/bin/python"

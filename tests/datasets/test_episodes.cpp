@@ -1,0 +1,79 @@
+// Episode splitting and returns-to-go on a hand-built table with a terminal, a timeout, a row
+// with both flags, and an unfinished tail.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "datasets/episodes.h"
+
+namespace mindt::datasets {
+namespace {
+
+TEST(Episodes, SplitOnTerminalsAndTimeoutsKeepingTheUnfinishedTail) {
+  //                 rows: 0  1  2 | 3  4 | 5 | 6  7
+  const std::vector<uint8_t> terminals = {0, 0, 1, 0, 0, 1, 0, 0};
+  const std::vector<uint8_t> timeouts = {0, 0, 0, 0, 1, 1, 0, 0};
+  const std::vector<float> rewards = {1, 2, 3, 4, 5, 6, 7, 8};
+  const auto eps = split_episodes(terminals, timeouts, rewards);
+  ASSERT_EQ(eps.size(), 4u);
+  EXPECT_EQ(eps[0].start, 0);
+  EXPECT_EQ(eps[0].length, 3);
+  EXPECT_EQ(eps[0].end, EpisodeEnd::kTerminated);
+  EXPECT_DOUBLE_EQ(eps[0].episode_return, 6);
+  EXPECT_EQ(eps[1].start, 3);
+  EXPECT_EQ(eps[1].length, 2);
+  EXPECT_EQ(eps[1].end, EpisodeEnd::kTimeout);
+  EXPECT_EQ(eps[2].start, 5);
+  EXPECT_EQ(eps[2].length, 1);
+  EXPECT_EQ(eps[2].end, EpisodeEnd::kTerminated);  // both flags: the MDP ended
+  EXPECT_EQ(eps[3].start, 6);
+  EXPECT_EQ(eps[3].length, 2);
+  EXPECT_EQ(eps[3].end, EpisodeEnd::kUnfinished);
+  EXPECT_DOUBLE_EQ(eps[3].episode_return, 15);
+
+  const auto rtg = returns_to_go(rewards, eps);
+  const std::vector<float> expected = {6, 5, 3, 9, 5, 6, 15, 8};
+  EXPECT_EQ(rtg, expected);
+}
+
+TEST(Episodes, V0TablesWithoutTimeouts) {
+  const auto eps = split_episodes({0, 1, 0}, {}, {1, 1, 1});
+  ASSERT_EQ(eps.size(), 2u);
+  EXPECT_EQ(eps[1].end, EpisodeEnd::kUnfinished);
+}
+
+TEST(Episodes, ReturnsToGoMatchANaiveSumOnRandomData) {
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<float> reward(-1, 3);
+  std::bernoulli_distribution flag(0.01);
+  const int n = 5000;
+  std::vector<uint8_t> terminals(n), timeouts(n);
+  std::vector<float> rewards(n);
+  for (int i = 0; i < n; ++i) {
+    terminals[i] = flag(rng);
+    timeouts[i] = flag(rng);
+    rewards[i] = reward(rng);
+  }
+  const auto eps = split_episodes(terminals, timeouts, rewards);
+  const auto rtg = returns_to_go(rewards, eps);
+  int64_t covered = 0;
+  for (const auto& e : eps) {
+    EXPECT_EQ(e.start, covered);  // episodes tile the table
+    covered += e.length;
+    for (int64_t t = e.start; t < e.start + e.length; ++t) {
+      double sum = 0;
+      for (int64_t k = t; k < e.start + e.length; ++k) sum += rewards[k];
+      ASSERT_NEAR(rtg[t], sum, 1e-4 * std::max(1.0, std::abs(sum)));
+    }
+  }
+  EXPECT_EQ(covered, n);
+}
+
+TEST(Episodes, LengthMismatchIsAnError) {
+  EXPECT_THROW(split_episodes({0, 1}, {}, {1, 1, 1}), std::invalid_argument);
+  EXPECT_THROW(split_episodes({0, 1, 0}, {0}, {1, 1, 1}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mindt::datasets

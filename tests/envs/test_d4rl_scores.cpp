@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "envs/d4rl_scores.h"
+
+namespace mindt::envs {
+namespace {
+
+TEST(D4rlScores, RandomAndExpertReturnsMapTo0And100) {
+  for (const auto& env : d4rl_env_names()) {
+    const ReferenceScores r = reference_scores(env);
+    EXPECT_NEAR(normalized_score(env, r.random_return), 0.0, 1e-12) << env;
+    EXPECT_NEAR(normalized_score(env, r.expert_return), 100.0, 1e-12) << env;
+  }
+}
+
+TEST(D4rlScores, MatchesD4rlConstants) {
+  // A hopper return of 1422 (the medium dataset's average) is 44.3 normalized.
+  EXPECT_NEAR(normalized_score("hopper", 1422.0), 100.0 * (1422.0 + 20.272305) / (3234.3 + 20.272305), 1e-9);
+  EXPECT_NEAR(normalized_score("halfcheetah", 4770.0), 41.68, 0.01);
+  EXPECT_NEAR(normalized_score("walker2d", 2852.0), 62.09, 0.01);
+}
+
+TEST(D4rlScores, UnknownEnvNamesTheKnownOnes) {
+  try {
+    normalized_score("ant", 1.0);
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'ant' (known: halfcheetah, hopper, walker2d)"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace mindt::envs
