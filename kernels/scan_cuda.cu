@@ -24,6 +24,11 @@ constexpr int kSegments = 8;
 constexpr int kSteps = 16;
 constexpr int64_t kTileSteps = int64_t(kSegments) * kSteps;
 
+// States, segment composites and carries are kept in double whatever the storage type, as on the
+// CPU: rounding only what is stored keeps long float32 scans within half an ulp of the exact
+// recurrence. The kernel is memory-bound, so the wider arithmetic costs little.
+using Acc = double;
+
 struct Problem {
   int64_t batch, time, channels;
   __host__ __device__ int64_t channel_tiles() const { return (channels + kChannels - 1) / kChannels; }
@@ -31,12 +36,12 @@ struct Problem {
 
 // Step 2 of both directions: chain the segment composites (in `order`) starting from *running,
 // leaving each segment's carry-in in carry[] and the state after the tile in *running.
-template <typename T, bool kReverse>
-__device__ void chain_segments(const T (&seg_a)[kSegments][kChannels],
-                               const T (&seg_b)[kSegments][kChannels],
-                               T (&carry)[kSegments][kChannels], T* running) {
+template <bool kReverse>
+__device__ void chain_segments(const Acc (&seg_a)[kSegments][kChannels],
+                               const Acc (&seg_b)[kSegments][kChannels],
+                               Acc (&carry)[kSegments][kChannels], Acc* running) {
   const int x = threadIdx.x;
-  T state = running[x];
+  Acc state = running[x];
   for (int i = 0; i < kSegments; ++i) {
     const int s = kReverse ? kSegments - 1 - i : i;
     carry[s][x] = state;
@@ -49,18 +54,18 @@ template <typename T>
 __global__ void __launch_bounds__(kChannels* kSegments)
     scan_forward_kernel(const T* __restrict__ a, const T* __restrict__ b, const T* __restrict__ h0,
                         T* __restrict__ h, Problem p) {
-  __shared__ T seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
-  __shared__ T carry[kSegments][kChannels], running[kChannels];
+  __shared__ Acc seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
+  __shared__ Acc carry[kSegments][kChannels], running[kChannels];
   const int x = threadIdx.x, y = threadIdx.y;
   const int64_t bi = blockIdx.x / p.channel_tiles();
   const int64_t d = (blockIdx.x % p.channel_tiles()) * kChannels + x;
   const bool active = d < p.channels;
-  if (y == 0) running[x] = (active && h0) ? h0[bi * p.channels + d] : T(0);
+  if (y == 0) running[x] = (active && h0) ? Acc(h0[bi * p.channels + d]) : Acc(0);
 
   for (int64_t t0 = 0; t0 < p.time; t0 += kTileSteps) {
     const int64_t s0 = t0 + int64_t(y) * kSteps;
     T ra[kSteps], rb[kSteps];
-    T seg_coeff = T(1), seg_value = T(0);
+    Acc seg_coeff = 1, seg_value = 0;
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
       const int64_t t = s0 + k;
@@ -68,20 +73,20 @@ __global__ void __launch_bounds__(kChannels* kSegments)
       const int64_t i = (bi * p.time + t) * p.channels + d;
       ra[k] = in ? a[i] : T(1);  // identity step past the end
       rb[k] = in ? b[i] : T(0);
-      seg_value = ra[k] * seg_value + rb[k];
-      seg_coeff *= ra[k];
+      seg_value = Acc(ra[k]) * seg_value + Acc(rb[k]);
+      seg_coeff *= Acc(ra[k]);
     }
     seg_a[y][x] = seg_coeff;
     seg_b[y][x] = seg_value;
     __syncthreads();
-    if (y == 0) chain_segments<T, false>(seg_a, seg_b, carry, running);
+    if (y == 0) chain_segments<false>(seg_a, seg_b, carry, running);
     __syncthreads();
-    T state = carry[y][x];
+    Acc state = carry[y][x];
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
       const int64_t t = s0 + k;
-      state = ra[k] * state + rb[k];
-      if (active && t < p.time) h[(bi * p.time + t) * p.channels + d] = state;
+      state = Acc(ra[k]) * state + Acc(rb[k]);
+      if (active && t < p.time) h[(bi * p.time + t) * p.channels + d] = T(state);
     }
     __syncthreads();  // shared arrays are rewritten by the next tile
   }
@@ -92,19 +97,19 @@ __global__ void __launch_bounds__(kChannels* kSegments)
     scan_backward_kernel(const T* __restrict__ a, const T* __restrict__ h, const T* __restrict__ h0,
                          const T* __restrict__ grad_h, T* __restrict__ grad_a, T* __restrict__ grad_b,
                          T* __restrict__ grad_h0, Problem p) {
-  __shared__ T seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
-  __shared__ T carry[kSegments][kChannels], running[kChannels];
+  __shared__ Acc seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
+  __shared__ Acc carry[kSegments][kChannels], running[kChannels];
   const int x = threadIdx.x, y = threadIdx.y;
   const int64_t bi = blockIdx.x / p.channel_tiles();
   const int64_t d = (blockIdx.x % p.channel_tiles()) * kChannels + x;
   const bool active = d < p.channels;
-  if (y == 0) running[x] = T(0);  // nothing flows back from beyond the last step
+  if (y == 0) running[x] = Acc(0);  // nothing flows back from beyond the last step
 
   const int64_t tiles = (p.time + kTileSteps - 1) / kTileSteps;
   for (int64_t tile = tiles - 1; tile >= 0; --tile) {
     const int64_t s0 = tile * kTileSteps + int64_t(y) * kSteps;
     T rc[kSteps], ru[kSteps];  // coefficient a_{t+1} and input grad_h_t of the reversed scan
-    T seg_coeff = T(1), seg_value = T(0);
+    Acc seg_coeff = 1, seg_value = 0;
 #pragma unroll
     for (int k = kSteps - 1; k >= 0; --k) {
       const int64_t t = s0 + k;
@@ -112,25 +117,25 @@ __global__ void __launch_bounds__(kChannels* kSegments)
       const int64_t i = (bi * p.time + t) * p.channels + d;
       rc[k] = in ? (t + 1 < p.time ? a[i + p.channels] : T(0)) : T(1);
       ru[k] = in ? grad_h[i] : T(0);
-      seg_value = rc[k] * seg_value + ru[k];
-      seg_coeff *= rc[k];
+      seg_value = Acc(rc[k]) * seg_value + Acc(ru[k]);
+      seg_coeff *= Acc(rc[k]);
     }
     seg_a[y][x] = seg_coeff;
     seg_b[y][x] = seg_value;
     __syncthreads();
-    if (y == 0) chain_segments<T, true>(seg_a, seg_b, carry, running);
+    if (y == 0) chain_segments<true>(seg_a, seg_b, carry, running);
     __syncthreads();
-    T g = carry[y][x];
+    Acc g = carry[y][x];
 #pragma unroll
     for (int k = kSteps - 1; k >= 0; --k) {
       const int64_t t = s0 + k;
-      g = rc[k] * g + ru[k];
+      g = Acc(rc[k]) * g + Acc(ru[k]);
       if (active && t < p.time) {
         const int64_t i = (bi * p.time + t) * p.channels + d;
-        const T h_prev = t > 0 ? h[i - p.channels] : (h0 ? h0[bi * p.channels + d] : T(0));
-        grad_b[i] = g;
-        grad_a[i] = g * h_prev;
-        if (t == 0 && grad_h0) grad_h0[bi * p.channels + d] = a[i] * g;
+        const Acc h_prev = t > 0 ? Acc(h[i - p.channels]) : (h0 ? Acc(h0[bi * p.channels + d]) : Acc(0));
+        grad_b[i] = T(g);
+        grad_a[i] = T(g * h_prev);
+        if (t == 0 && grad_h0) grad_h0[bi * p.channels + d] = T(Acc(a[i]) * g);
       }
     }
     __syncthreads();
