@@ -11,6 +11,6 @@ int main(int argc, char** argv) {
   // with mmap and unmaps them on free, so each new activation pays page faults that cost as much as
   // the kernel itself. Keeping freed memory in the heap (what jemalloc/tcmalloc do) removes that.
   mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  mallopt(M_TRIM_THRESHOLD, -1);  // never trim the heap top (the int -1 reads as SIZE_MAX)
   return mindt::cli::run_cli(std::vector<std::string>(argv, argv + argc));
 }

@@ -36,12 +36,12 @@ long status_kib(const std::string& field) {
 Timing time_call(const std::function<void()>& fn, c10::Device device, const TimingPolicy& policy) {
   using clock = std::chrono::steady_clock;
   // The first calls grow the heap (page faults; about five calls before a big working set settles)
-  // and warm caches. Slow calls get fewer warm-ups, since one is then small next to the call.
+  // and warm caches. Calls slower than a second get fewer warm-ups: the bench would take too long.
   const auto warm_start = clock::now();
   for (int i = 0; i < policy.max_warmup; ++i) {
     fn();
     synchronize(device);
-    if (std::chrono::duration<double>(clock::now() - warm_start).count() > policy.budget_s / 2) break;
+    if (std::chrono::duration<double>(clock::now() - warm_start).count() > 3 * policy.budget_s) break;
   }
   std::vector<double> ms;
   const auto start = clock::now();

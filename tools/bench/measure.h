@@ -9,7 +9,7 @@
 namespace mindt::bench {
 
 struct TimingPolicy {
-  int max_warmup = 5;
+  int max_warmup = 6;
   int min_reps = 3;
   int max_reps = 20;
   double budget_s = 1.0;  // stop repeating once this much time was spent (after min_reps)
