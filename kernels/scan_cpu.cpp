@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "kernels/linear_scan.h"
+#include "kernels/scan_cpu_rows.h"
 #include "kernels/stream_store.h"
 
 namespace mindt::kernels::cpu {
@@ -18,7 +19,7 @@ namespace {
 
 // Channels per task: the running state (kTile values) stays in L1, and a task streams whole rows
 // of up to 1 KiB (float) so the hardware prefetcher sees one sequential stream per array.
-constexpr int64_t kTile = 256;
+constexpr int64_t kTile = detail::kMaxRow;
 
 // Outputs larger than this (bytes, all arrays of a call) bypass the cache (see stream_store.h).
 constexpr double kStreamingThresholdBytes = 16.0 * 1024 * 1024;
@@ -31,15 +32,6 @@ struct Shape {
 };
 
 Shape shape_of(const at::Tensor& a) { return {a.size(0), a.size(1), a.size(2)}; }
-
-template <typename T, bool kStream>
-inline void store_row(T* __restrict dst, const T* __restrict src, int64_t n) {
-  if constexpr (kStream) {
-    detail::stream_store(dst, src, n);
-  } else {
-    for (int64_t d = 0; d < n; ++d) dst[d] = src[d];
-  }
-}
 
 // Backward walks time in reverse, which hardware prefetchers follow poorly; we ask for the rows
 // kPrefetchRows steps ahead explicitly.
@@ -62,27 +54,16 @@ void for_each_tile(const Shape& s, const Task& task) {
   });
 }
 
-// The running state is carried in double whatever the storage type: over tens of thousands of
-// steps with gates near 1, float32 accumulation drifts by ~T·ε, while rounding only what is stored
-// keeps every output within half an ulp of the exact recurrence. The kernel is memory-bound, so
-// the wider arithmetic is free.
-using Acc = double;
-
 template <typename T, bool kStream>
 void forward_loop(const T* __restrict a, const T* __restrict b, const T* __restrict h0, T* __restrict h,
                   const Shape& s) {
   for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
-    Acc state[kTile];
-    T out[kTile];
-    for (int64_t d = 0; d < n; ++d) state[d] = h0 ? Acc(h0[bi * s.channels + d0 + d]) : Acc(0);
+    detail::Acc state[kTile];
+    for (int64_t d = 0; d < n; ++d) state[d] = h0 ? detail::Acc(h0[bi * s.channels + d0 + d]) : 0;
     const int64_t base = bi * s.time * s.channels + d0;
     for (int64_t t = 0; t < s.time; ++t) {
       const int64_t row = base + t * s.channels;
-      for (int64_t d = 0; d < n; ++d) {
-        state[d] = Acc(a[row + d]) * state[d] + Acc(b[row + d]);
-        out[d] = T(state[d]);
-      }
-      store_row<T, kStream>(h + row, out, n);
+      detail::forward_row<T, kStream>(a + row, b + row, state, h + row, n);
     }
   });
 }
@@ -92,10 +73,9 @@ void backward_loop(const T* __restrict a, const T* __restrict h, const T* __rest
                    const T* __restrict grad_h, T* __restrict grad_a, T* __restrict grad_b,
                    T* __restrict grad_h0, const Shape& s) {
   for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
-    Acc g[kTile];           // dL/dh_t accumulated from the future
-    T gb[kTile], ga[kTile];  // this row's grad_b (= g) and grad_a, rounded for storage
-    T zeros[kTile];          // h_{-1} when there is no h0
-    for (int64_t d = 0; d < n; ++d) g[d] = Acc(0), zeros[d] = T(0);
+    detail::Acc g[kTile];  // dL/dh_t accumulated from the future
+    T zeros[kTile];        // h_{-1} when there is no h0
+    for (int64_t d = 0; d < n; ++d) g[d] = 0, zeros[d] = T(0);
     const int64_t base = bi * s.time * s.channels + d0;
     const T* h_init = h0 ? h0 + bi * s.channels + d0 : zeros;
     for (int64_t t = s.time - 1; t >= 0; --t) {
@@ -109,16 +89,10 @@ void backward_loop(const T* __restrict a, const T* __restrict h, const T* __rest
         prefetch_row(a + ahead, n);
         prefetch_row(h + ahead - s.channels, n);
       }
-      for (int64_t d = 0; d < n; ++d) {
-        g[d] = Acc(grad_h[row + d]) + Acc(a_next[d]) * g[d];
-        gb[d] = T(g[d]);
-        ga[d] = T(g[d] * Acc(h_prev[d]));
-      }
-      store_row<T, kStream>(grad_b + row, gb, n);
-      store_row<T, kStream>(grad_a + row, ga, n);
+      detail::backward_row<T, kStream>(grad_h + row, a_next, h_prev, g, grad_b + row, grad_a + row, n);
     }
     if (grad_h0) {
-      for (int64_t d = 0; d < n; ++d) grad_h0[bi * s.channels + d0 + d] = T(Acc(a[base + d]) * g[d]);
+      for (int64_t d = 0; d < n; ++d) grad_h0[bi * s.channels + d0 + d] = T(detail::Acc(a[base + d]) * g[d]);
     }
   });
 }
