@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "configs/config.h"
+#include "tests/expect_text.h"
 
 namespace mindt::config {
 namespace {
@@ -17,8 +18,6 @@ std::string error_of(const std::string& yaml, const std::vector<std::string>& ov
   }
   return "no error";
 }
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "in: " << (text)
 
 TEST(Config, BaseYamlListsExactlyTheDefaults) {
   Config defaults;

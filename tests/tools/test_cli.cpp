@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tools/cli/command.h"
+#include "tests/expect_text.h"
 
 namespace mindt::cli {
 namespace {
@@ -23,8 +24,6 @@ Result run(std::vector<std::string> args) {
   std::string err = ::testing::internal::GetCapturedStderr();
   return {code, out, err};
 }
-
-#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "in: " << (text)
 
 TEST(Cli, HelpListsEveryRegisteredCommand) {
   const Result r = run({"--help"});
