@@ -26,7 +26,14 @@ APT_PACKAGES=(
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    say "error: installing Debian packages needs root; run as root or install sudo"
+    exit 1
+  fi
 }
 
 install_debian_packages() {
