@@ -3,13 +3,9 @@
 #include <ATen/ATen.h>
 #include <torch/nn/functional/activation.h>
 
-#include "kernels/linear_scan.h"
+#include "kernels/gated_scan.h"
 
 namespace mindt::layers {
-
-at::Tensor positive_candidate(const at::Tensor& x) {
-  return at::where(x >= 0, x + 0.5, at::sigmoid(x));
-}
 
 MinRnnImpl::MinRnnImpl(MinRnnKind kind, const MinRnnOptions& options)
     : kind_(kind), options_(options), inner_dim_(static_cast<int64_t>(options.dim() * options.expansion())) {
@@ -23,26 +19,25 @@ MinRnnImpl::MinRnnImpl(MinRnnKind kind, const MinRnnOptions& options)
   }
 }
 
-std::pair<at::Tensor, at::Tensor> MinRnnImpl::coefficients(const at::Tensor& x) {
+kernels::GateKind MinRnnImpl::gate_kind() const {
+  return kind_ == MinRnnKind::kMinGru ? kernels::GateKind::kMinGru : kernels::GateKind::kMinLstm;
+}
+
+at::Tensor MinRnnImpl::pre_activations(const at::Tensor& x) {
   TORCH_CHECK(x.size(-1) == options_.dim(), "MinRnn: input's last dim must be ", options_.dim(),
               ", got shape ", x.sizes());
-  const auto pre = gates_->forward(x).chunk(kind_ == MinRnnKind::kMinGru ? 2 : 3, -1);
-  if (kind_ == MinRnnKind::kMinGru) {
-    const at::Tensor& k = pre[0];
-    // 1 − σ(k) = σ(−k): no cancellation when z is close to 1.
-    return {at::sigmoid(-k), at::sigmoid(k) * positive_candidate(pre[1])};
-  }
-  // f' = f/(f+i) = σ(−diff) with diff = log(i/f) = softplus(−p_f) − softplus(−p_i).
-  const at::Tensor diff = at::softplus(-pre[0]) - at::softplus(-pre[1]);
-  return {at::sigmoid(-diff), at::sigmoid(diff) * positive_candidate(pre[2])};
+  return gates_->forward(x);
+}
+
+std::pair<at::Tensor, at::Tensor> MinRnnImpl::coefficients(const at::Tensor& x) {
+  return kernels::gate_coefficients(gate_kind(), pre_activations(x));
 }
 
 at::Tensor MinRnnImpl::project_out(const at::Tensor& h) { return out_ ? out_->forward(h) : h; }
 
 MinRnnOutput MinRnnImpl::forward(const at::Tensor& x, const at::Tensor& h0) {
   TORCH_CHECK(x.dim() == 3, "MinRnn::forward: x must be [B, T, dim], got ", x.sizes());
-  auto [a, b] = coefficients(x);
-  const at::Tensor h = kernels::linear_scan(a, b, h0);
+  const at::Tensor h = kernels::gated_scan(gate_kind(), pre_activations(x), h0);
   return {project_out(h), h.select(1, h.size(1) - 1)};
 }
 

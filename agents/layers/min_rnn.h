@@ -5,8 +5,9 @@
 //   minLSTM: a = f',     b = i' ⊙ g(h̃),         f' = f/(f+i), i' = i/(f+i)
 // with g(x) = x + 0.5 (x ≥ 0), σ(x) (x < 0) keeping the candidate positive, as in the paper's
 // log-space version, so that this module computes exactly the paper's function. We scan in linear
-// space with the fused kernel (no logs needed: it is stable as written), and the gates are formed
-// from softplus/sigmoid so they stay accurate for large pre-activations.
+// space (no logs needed: it is stable as written) with the gates fused into the scan kernel
+// (kernels/gated_scan.h); they are formed from softplus/sigmoid so they stay accurate for large
+// pre-activations.
 //
 // Two modes give the same numbers:
 //   forward(x[B, T, dim], h0)  parallel over time on the scan kernel (training),
@@ -20,6 +21,8 @@
 #include <torch/nn/pimpl.h>
 
 #include <utility>
+
+#include "kernels/gated_scan.h"
 
 namespace mindt::layers {
 
@@ -45,6 +48,9 @@ class MinRnnImpl : public torch::nn::Module {
 
   // The recurrence coefficients (a, b) for inputs x[..., dim], each [..., inner_dim].
   std::pair<at::Tensor, at::Tensor> coefficients(const at::Tensor& x);
+  // The gate projection's output [..., G·inner_dim] (G = 2 for minGRU, 3 for minLSTM).
+  at::Tensor pre_activations(const at::Tensor& x);
+  kernels::GateKind gate_kind() const;
 
   MinRnnKind kind() const { return kind_; }
   int64_t inner_dim() const { return inner_dim_; }
@@ -71,8 +77,5 @@ class MinLSTMImpl : public MinRnnImpl {
 };
 TORCH_MODULE(MinGRU);
 TORCH_MODULE(MinLSTM);
-
-// The paper's g(x): x + 0.5 for x ≥ 0, σ(x) below; continuous and strictly positive.
-at::Tensor positive_candidate(const at::Tensor& x);
 
 }  // namespace mindt::layers

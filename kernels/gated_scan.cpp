@@ -1,0 +1,70 @@
+// gated_scan(): the composite reference, input checks and the autograd Function.
+#include "kernels/gated_scan.h"
+
+#include <ATen/ATen.h>
+#include <torch/autograd.h>
+
+#include "kernels/linear_scan.h"
+
+namespace mindt::kernels {
+
+namespace {
+
+at::Tensor positive_candidate(const at::Tensor& p) { return at::where(p >= 0, p + 0.5, at::sigmoid(p)); }
+
+void check_gated_inputs(GateKind kind, const at::Tensor& pre, const at::Tensor& h0) {
+  TORCH_CHECK(pre.dim() == 3, "gated_scan: pre must be [B, T, G*D], got ", pre.sizes());
+  TORCH_CHECK(pre.size(2) % gate_groups(kind) == 0, "gated_scan: pre's last dim ", pre.size(2),
+              " is not a multiple of ", gate_groups(kind), " gate blocks");
+  const int64_t D = pre.size(2) / gate_groups(kind);
+  TORCH_CHECK(pre.size(1) >= 1 && D >= 1, "gated_scan: empty input ", pre.sizes());
+  TORCH_CHECK(pre.scalar_type() == at::kFloat || pre.scalar_type() == at::kDouble,
+              "gated_scan: dtype must be float32 or float64, got ", pre.scalar_type());
+  if (h0.defined()) {
+    TORCH_CHECK(h0.dim() == 2 && h0.size(0) == pre.size(0) && h0.size(1) == D, "gated_scan: h0 must be [B, D] = [",
+                pre.size(0), ", ", D, "], got ", h0.sizes());
+    TORCH_CHECK(h0.scalar_type() == pre.scalar_type() && h0.device() == pre.device(),
+                "gated_scan: h0 must match pre's dtype and device");
+  }
+}
+
+class MinGruScanFunction : public torch::autograd::Function<MinGruScanFunction> {
+ public:
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& pre, const at::Tensor& h0) {
+    at::Tensor h = cpu::mingru_scan_forward(pre, h0);
+    ctx->save_for_backward({pre, h, h0});
+    return h;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor grad_h = grad_outputs[0].defined() ? grad_outputs[0] : at::zeros_like(saved[1]);
+    cpu::GatedScanGrads g = cpu::mingru_scan_backward(saved[0], saved[1], saved[2], grad_h);
+    return {g.pre, g.h0};
+  }
+};
+
+}  // namespace
+
+std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Tensor& pre) {
+  const auto parts = pre.chunk(gate_groups(kind), -1);
+  if (kind == GateKind::kMinGru) {
+    const at::Tensor& k = parts[0];
+    return {at::sigmoid(-k), at::sigmoid(k) * positive_candidate(parts[1])};
+  }
+  const at::Tensor diff = at::softplus(-parts[0]) - at::softplus(-parts[1]);
+  return {at::sigmoid(-diff), at::sigmoid(diff) * positive_candidate(parts[2])};
+}
+
+at::Tensor gated_scan(GateKind kind, const at::Tensor& pre, const at::Tensor& h0) {
+  check_gated_inputs(kind, pre, h0);
+  if (kind == GateKind::kMinLstm || !pre.is_cpu()) {
+    auto [a, b] = gate_coefficients(kind, pre);
+    return linear_scan(a, b, h0);
+  }
+  // As in linear_scan: autograd Functions cannot take undefined tensors, and h0 = 0 is the same.
+  return MinGruScanFunction::apply(pre, h0.defined() ? h0 : at::zeros({pre.size(0), pre.size(2) / 2}, pre.options()));
+}
+
+}  // namespace mindt::kernels

@@ -1,0 +1,41 @@
+// The minGRU / minLSTM recurrence from the layer's pre-activations. For minGRU on the CPU the gates
+// are fused into the scan kernel, so neither a, b nor their gradients are ever materialised.
+//
+//   pre [B, T, G·D], split along the last dim into G blocks of D channels:
+//     minGRU  (G = 2: k | p):      a = σ(−k),  b = σ(k) · g(p)
+//     minLSTM (G = 3: f | i | p):  a = σ(−δ),  b = σ(δ) · g(p),  δ = softplus(−f) − softplus(−i)
+//   with g(p) = p + 0.5 (p ≥ 0), σ(p) (p < 0), and h_t = a_t ⊙ h_{t−1} + b_t.
+//
+// For minLSTM, σ(−δ) = f/(f+i) and σ(δ) = i/(f+i) with f = σ(f), i = σ(i): the paper's normalised
+// gates; for minGRU, σ(−k) = 1 − z. Both are formed from one exponential each, exact for either sign.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <utility>
+
+namespace mindt::kernels {
+
+enum class GateKind { kMinGru, kMinLstm };
+
+inline int64_t gate_groups(GateKind kind) { return kind == GateKind::kMinGru ? 2 : 3; }
+
+// Differentiable in pre and h0 ([B, D] or undefined = zeros). minGRU on the CPU runs the fused
+// kernel below; minLSTM, and CUDA, form the gates with torch ops and scan them with linear_scan.
+at::Tensor gated_scan(GateKind kind, const at::Tensor& pre, const at::Tensor& h0 = {});
+
+// (a, b) from pre-activations [..., G·D] with torch ops (differentiable by torch autograd): the
+// reference the fused kernel is tested against, and the path for single steps and CUDA.
+std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Tensor& pre);
+
+// The fused minGRU kernel: pre [B, T, 2·D] = (k | p), contiguous, on the CPU.
+namespace cpu {
+struct GatedScanGrads {
+  at::Tensor pre, h0;
+};
+at::Tensor mingru_scan_forward(const at::Tensor& pre, const at::Tensor& h0);
+GatedScanGrads mingru_scan_backward(const at::Tensor& pre, const at::Tensor& h, const at::Tensor& h0,
+                                    const at::Tensor& grad_h);
+}  // namespace cpu
+
+}  // namespace mindt::kernels
