@@ -139,6 +139,7 @@ int run_bench_scan(const cli::ParsedArgs& args) {
   policy.max_reps = int(args.int_value("reps"));
   policy.min_reps = std::min(policy.min_reps, policy.max_reps);
   if (quick) policy.budget_s = 0.1;
+  count_cpu_tensor_memory();
   at::manual_seed(0);
 
   const bool json = args.flag("json");
@@ -170,7 +171,7 @@ int run_bench_scan(const cli::ParsedArgs& args) {
                {"speedup", "speedup", 1}});
   if (!layers.empty()) {
     std::cout << "\nLayers, forward+backward of sum(output) wrt input and weights, hidden = D, B=" << B << "\n"
-              << "  speedup = GRU (LSTM) ms / minGRU (minLSTM) ms;  peak = extra memory of one call\n";
+              << "  speedup = GRU (LSTM) ms / minGRU (minLSTM) ms;  peak = extra tensor memory of one call\n";
     print_table(std::cout, layers,
                 {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
                  {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}});

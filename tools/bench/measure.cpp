@@ -1,10 +1,15 @@
 #include "tools/bench/measure.h"
 
-#include <malloc.h>
+#include <c10/core/Allocator.h>
+#include <c10/core/CPUAllocator.h>
+#include <c10/util/Exception.h>
+
+#include <atomic>
+#include <cstdlib>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -22,14 +27,42 @@ void synchronize(c10::Device device) {
 #endif
 }
 
-// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1.
-long status_kib(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+// Counts the bytes of live CPU tensors, as CUDA's caching allocator does for the GPU, so that CPU
+// and GPU peaks mean the same thing: memory held by tensors, not by the heap around them.
+class CountingCpuAllocator final : public c10::Allocator {
+ public:
+  static constexpr size_t kHeader = 64;  // keeps the 64-byte alignment torch expects
+
+  c10::DataPtr allocate(size_t n) override {
+    void* base = nullptr;
+    if (posix_memalign(&base, 64, n + kHeader) != 0) TORCH_CHECK(false, "out of CPU memory allocating ", n, " bytes");
+    *static_cast<size_t*>(base) = n;
+    const int64_t now = live_ += int64_t(n);
+    for (int64_t peak = peak_.load(); now > peak && !peak_.compare_exchange_weak(peak, now);) {
+    }
+    void* data = static_cast<char*>(base) + kHeader;  // raw_allocate() wants data == context
+    return {data, data, &release, c10::Device(c10::kCPU)};
   }
-  return -1;
-}
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
+  void copy_data(void* dest, const void* src, size_t count) const override { std::memcpy(dest, src, count); }
+
+  int64_t live() const { return live_; }
+  int64_t peak() const { return peak_; }
+  void reset_peak() { peak_ = live_.load(); }
+
+  static CountingCpuAllocator& instance() {
+    static CountingCpuAllocator a;
+    return a;
+  }
+
+ private:
+  static void release(void* data) {
+    void* base = static_cast<char*>(data) - kHeader;  // the size sits in the header before the data
+    instance().live_ -= int64_t(*static_cast<size_t*>(base));
+    std::free(base);
+  }
+  std::atomic<int64_t> live_{0}, peak_{0};
+};
 
 }  // namespace
 
@@ -72,18 +105,13 @@ double peak_memory_mib(const std::function<void()>& fn, c10::Device device) {
   }
 #endif
   if (!device.is_cpu()) return -1;
-  // Free heap memory goes back to the OS first, so whatever the call touches counts as new.
-  malloc_trim(0);
-  {
-    std::ofstream reset("/proc/self/clear_refs");
-    if (!reset) return -1;
-    reset << "5";  // resets VmHWM to the current resident set
-  }
-  const long before = status_kib("VmRSS");
+  CountingCpuAllocator& counter = CountingCpuAllocator::instance();
+  const int64_t before = counter.live();
+  counter.reset_peak();
   fn();
-  const long peak = status_kib("VmHWM");
-  if (before < 0 || peak < 0) return -1;
-  return double(peak - before) / 1024.0;
+  return double(counter.peak() - before) / (1024.0 * 1024.0);
 }
+
+void count_cpu_tensor_memory() { c10::SetCPUAllocator(&CountingCpuAllocator::instance(), /*priority=*/1); }
 
 }  // namespace mindt::bench

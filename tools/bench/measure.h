@@ -24,10 +24,12 @@ struct Timing {
 // Runs fn a few times untimed (at least once), then repeatedly; on CUDA devices waits for the device around each call.
 Timing time_call(const std::function<void()>& fn, c10::Device device, const TimingPolicy& policy);
 
-// Peak memory (MiB) allocated by one call of fn beyond what was held before it. On CPU: the
-// process's resident-set high-water mark (reset through /proc/self/clear_refs after returning free
-// heap memory to the OS); on CUDA: the caching allocator's peak statistics.
-// Returns a negative number when the platform cannot measure it.
+// Peak tensor memory (MiB) allocated by one call of fn beyond what was held before it: on CPU from
+// the counting allocator (count_cpu_tensor_memory() must have been called before the inputs were
+// made), on CUDA from the caching allocator's statistics. Negative when it cannot be measured.
 double peak_memory_mib(const std::function<void()>& fn, c10::Device device);
+
+// Routes CPU tensor allocations through a counting allocator (for the rest of the process).
+void count_cpu_tensor_memory();
 
 }  // namespace mindt::bench
