@@ -21,22 +21,21 @@
 #define CPU_CAPABILITY mindt_host
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 #include <ATen/cpu/vec/vec.h>
 
 #include <algorithm>
 
+#include "kernels/cpu_tiles.h"
 #include "kernels/gated_scan.h"
 
 namespace mindt::kernels::cpu {
 namespace {
 
-constexpr int64_t kTile = 256;
-using Acc = double;
+constexpr int64_t kTile = detail::kMaxRow;
+using detail::Acc;
 
 struct Shape {
   int64_t batch, time, channels;
-  int64_t tiles() const { return (channels + kTile - 1) / kTile; }
   int64_t pre_row() const { return 2 * channels; }  // elements of pre per time step: k | p
 };
 
@@ -80,19 +79,9 @@ void row_gates(const T* pre, const Shape& s, int64_t d0, int64_t n, RowGates<T>&
   }
 }
 
-template <typename Task>
-void for_each_tile(const Shape& s, const Task& task) {
-  at::parallel_for(0, s.batch * s.tiles(), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const int64_t d0 = (i % s.tiles()) * kTile;
-      task(i / s.tiles(), d0, std::min(kTile, s.channels - d0));
-    }
-  });
-}
-
 template <typename T>
 void forward_loop(const T* pre, const T* h0, T* h, const Shape& s) {
-  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
+  detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     RowGates<T> g;
     Acc state[kTile];
     for (int64_t d = 0; d < n; ++d) state[d] = h0 ? Acc(h0[bi * s.channels + d0 + d]) : 0;
@@ -111,7 +100,7 @@ void forward_loop(const T* pre, const T* h0, T* h, const Shape& s) {
 template <typename T>
 void backward_loop(const T* pre, const T* h, const T* h0, const T* grad_h, T* grad_pre,
                    T* grad_h0, const Shape& s) {
-  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
+  detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     RowGates<T> g;
     Acc carry[kTile];   // dL/dh_t accumulated from the future
     T a_next[kTile];    // a_{t+1}; 0 past the last step

@@ -5,20 +5,17 @@
 // a tile vectorises.
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <type_traits>
 
 #include "kernels/linear_scan.h"
+#include "kernels/cpu_tiles.h"
 #include "kernels/scan_cpu_rows.h"
-#include "kernels/stream_store.h"
 
 namespace mindt::kernels::cpu {
 namespace {
 
-// Channels per task: the running state (kTile values) stays in L1, and a task streams whole rows
-// of up to 1 KiB (float) so the hardware prefetcher sees one sequential stream per array.
 constexpr int64_t kTile = detail::kMaxRow;
 
 // Outputs larger than this (bytes, all arrays of a call) bypass the cache (see stream_store.h).
@@ -26,8 +23,6 @@ constexpr double kStreamingThresholdBytes = 16.0 * 1024 * 1024;
 
 struct Shape {
   int64_t batch, time, channels;
-  int64_t tiles() const { return (channels + kTile - 1) / kTile; }
-  int64_t tasks() const { return batch * tiles(); }
   int64_t elements() const { return batch * time * channels; }
 };
 
@@ -42,22 +37,10 @@ inline void prefetch_row(const T* p, int64_t n) {
   for (int64_t d = 0; d < n; d += 64 / int64_t(sizeof(T))) __builtin_prefetch(p + d, 0, 2);
 }
 
-// Calls task(bi, d0, n) for every batch element bi and channel tile [d0, d0 + n), in parallel.
-template <typename Task>
-void for_each_tile(const Shape& s, const Task& task) {
-  at::parallel_for(0, s.tasks(), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const int64_t d0 = (i % s.tiles()) * kTile;
-      task(i / s.tiles(), d0, std::min(kTile, s.channels - d0));
-    }
-    detail::stream_fence();
-  });
-}
-
 template <typename T, bool kStream>
 void forward_loop(const T* __restrict a, const T* __restrict b, const T* __restrict h0, T* __restrict h,
                   const Shape& s) {
-  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
+  detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     detail::Acc state[kTile];
     for (int64_t d = 0; d < n; ++d) state[d] = h0 ? detail::Acc(h0[bi * s.channels + d0 + d]) : 0;
     const int64_t base = bi * s.time * s.channels + d0;
@@ -72,7 +55,7 @@ template <typename T, bool kStream>
 void backward_loop(const T* __restrict a, const T* __restrict h, const T* __restrict h0,
                    const T* __restrict grad_h, T* __restrict grad_a, T* __restrict grad_b,
                    T* __restrict grad_h0, const Shape& s) {
-  for_each_tile(s, [&](int64_t bi, int64_t d0, int64_t n) {
+  detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     detail::Acc g[kTile];  // dL/dh_t accumulated from the future
     T zeros[kTile];        // h_{-1} when there is no h0
     for (int64_t d = 0; d < n; ++d) g[d] = 0, zeros[d] = T(0);

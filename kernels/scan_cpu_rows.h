@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "kernels/cpu_tiles.h"
 #include "kernels/stream_store.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -17,9 +18,6 @@
 #endif
 
 namespace mindt::kernels::detail {
-
-using Acc = double;
-constexpr int64_t kMaxRow = 256;  // channels per task (see scan_cpu.cpp)
 
 // state ← a ⊙ state + b; h ← state (rounded to T).
 template <typename T, bool kStream>
