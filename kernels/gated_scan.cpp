@@ -28,11 +28,13 @@ void check_gated_inputs(GateKind kind, const at::Tensor& pre, const at::Tensor& 
   }
 }
 
-class MinGruScanFunction : public torch::autograd::Function<MinGruScanFunction> {
+class GatedScanFunction : public torch::autograd::Function<GatedScanFunction> {
  public:
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& pre, const at::Tensor& h0) {
-    at::Tensor h = cpu::mingru_scan_forward(pre, h0);
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& pre, const at::Tensor& h0,
+                            int64_t kind) {
+    at::Tensor h = cpu::gated_scan_forward(static_cast<GateKind>(kind), pre, h0);
     ctx->save_for_backward({pre, h, h0});
+    ctx->saved_data["kind"] = kind;
     return h;
   }
 
@@ -40,8 +42,9 @@ class MinGruScanFunction : public torch::autograd::Function<MinGruScanFunction> 
                                                  torch::autograd::variable_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor grad_h = grad_outputs[0].defined() ? grad_outputs[0] : at::zeros_like(saved[1]);
-    cpu::GatedScanGrads g = cpu::mingru_scan_backward(saved[0], saved[1], saved[2], grad_h);
-    return {g.pre, g.h0};
+    const auto kind = static_cast<GateKind>(ctx->saved_data["kind"].toInt());
+    cpu::GatedScanGrads g = cpu::gated_scan_backward(kind, saved[0], saved[1], saved[2], grad_h);
+    return {g.pre, g.h0, at::Tensor()};
   }
 };
 
@@ -53,18 +56,25 @@ std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Ten
     const at::Tensor& k = parts[0];
     return {at::sigmoid(-k), at::sigmoid(k) * positive_candidate(parts[1])};
   }
-  const at::Tensor diff = at::softplus(-parts[0]) - at::softplus(-parts[1]);
+  // δ = softplus(−f) − softplus(−i) = log σ(i) − log σ(f), formed as in the fused kernel: the
+  // textbook form loses ε·|f| to cancellation (1e-5 in float32 for |f| ≈ 100), and at::softplus
+  // switches to the identity above 20, which is off by up to 2e-9 in float64.
+  const at::Tensor &f = parts[0], &i = parts[1];
+  const at::Tensor diff = (at::clamp_max(i, 0) - at::clamp_max(f, 0)) +
+                          (at::log1p(at::exp(-f.abs())) - at::log1p(at::exp(-i.abs())));
   return {at::sigmoid(-diff), at::sigmoid(diff) * positive_candidate(parts[2])};
 }
 
 at::Tensor gated_scan(GateKind kind, const at::Tensor& pre, const at::Tensor& h0) {
   check_gated_inputs(kind, pre, h0);
-  if (kind == GateKind::kMinLstm || !pre.is_cpu()) {
+  if (!pre.is_cpu()) {
     auto [a, b] = gate_coefficients(kind, pre);
     return linear_scan(a, b, h0);
   }
+  const int64_t D = pre.size(2) / gate_groups(kind);
   // As in linear_scan: autograd Functions cannot take undefined tensors, and h0 = 0 is the same.
-  return MinGruScanFunction::apply(pre, h0.defined() ? h0 : at::zeros({pre.size(0), pre.size(2) / 2}, pre.options()));
+  return GatedScanFunction::apply(pre, h0.defined() ? h0 : at::zeros({pre.size(0), D}, pre.options()),
+                                  static_cast<int64_t>(kind));
 }
 
 }  // namespace mindt::kernels

@@ -1,5 +1,6 @@
-// The minGRU / minLSTM recurrence from the layer's pre-activations. For minGRU on the CPU the gates
-// are fused into the scan kernel, so neither a, b nor their gradients are ever materialised.
+// The minGRU / minLSTM recurrence fused with its gates: on the CPU the scan's coefficients are
+// formed from the layer's pre-activations inside the kernel, so neither a, b nor their gradients
+// are ever materialised as separate tensors.
 //
 //   pre [B, T, G·D], split along the last dim into G blocks of D channels:
 //     minGRU  (G = 2: k | p):      a = σ(−k),  b = σ(k) · g(p)
@@ -20,22 +21,22 @@ enum class GateKind { kMinGru, kMinLstm };
 
 inline int64_t gate_groups(GateKind kind) { return kind == GateKind::kMinGru ? 2 : 3; }
 
-// Differentiable in pre and h0 ([B, D] or undefined = zeros). minGRU on the CPU runs the fused
-// kernel below; minLSTM, and CUDA, form the gates with torch ops and scan them with linear_scan.
+// Differentiable in pre and h0 ([B, D] or undefined = zeros). On the CPU the fused kernel below;
+// on CUDA the gates are formed with torch ops and scanned by the CUDA linear_scan kernel.
 at::Tensor gated_scan(GateKind kind, const at::Tensor& pre, const at::Tensor& h0 = {});
 
 // (a, b) from pre-activations [..., G·D] with torch ops (differentiable by torch autograd): the
 // reference the fused kernel is tested against, and the path for single steps and CUDA.
 std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Tensor& pre);
 
-// The fused minGRU kernel: pre [B, T, 2·D] = (k | p), contiguous, on the CPU.
+// The fused CPU kernel (gates, recurrence and backward in one pass over time).
 namespace cpu {
 struct GatedScanGrads {
   at::Tensor pre, h0;
 };
-at::Tensor mingru_scan_forward(const at::Tensor& pre, const at::Tensor& h0);
-GatedScanGrads mingru_scan_backward(const at::Tensor& pre, const at::Tensor& h, const at::Tensor& h0,
-                                    const at::Tensor& grad_h);
+at::Tensor gated_scan_forward(GateKind kind, const at::Tensor& pre, const at::Tensor& h0);
+GatedScanGrads gated_scan_backward(GateKind kind, const at::Tensor& pre, const at::Tensor& h, const at::Tensor& h0,
+                                   const at::Tensor& grad_h);
 }  // namespace cpu
 
 }  // namespace mindt::kernels

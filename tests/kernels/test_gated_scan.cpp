@@ -1,4 +1,4 @@
-// gated_scan (fused for minGRU on the CPU, composite for minLSTM) against the composite reference (torch ops for the gates, the
+// The fused minGRU/minLSTM scan against the composite reference (torch ops for the gates, the
 // tested linear_scan for the recurrence, torch autograd for the gradients, all in float64), and its
 // gradients against finite differences.
 #include <gtest/gtest.h>
