@@ -119,6 +119,16 @@ TEST(GatedScanGradients, MatchFiniteDifferences) {
   }
 }
 
+TEST(GatedScanLayout, NonContiguousPreActivationsGiveTheSameResult) {
+  mindt::testing::seed_torch();
+  for (GateKind kind : {GateKind::kMinGru, GateKind::kMinLstm}) {
+    const at::Tensor stored = at::randn({2, gate_groups(kind) * 6, 11});  // [B, G·D, T] in memory
+    const at::Tensor pre = stored.transpose(1, 2);                         // viewed as [B, T, G·D]
+    ASSERT_FALSE(pre.is_contiguous());
+    EXPECT_LT(relative_error(gated_scan(kind, pre), gated_scan(kind, pre.contiguous())), 1e-7);
+  }
+}
+
 TEST(GatedScanErrors, BadShapesAreRefused) {
   EXPECT_THROW(gated_scan(GateKind::kMinLstm, at::randn({2, 3, 8})), c10::Error);  // 8 not a multiple of 3
   EXPECT_THROW(gated_scan(GateKind::kMinGru, at::randn({2, 8})), c10::Error);
