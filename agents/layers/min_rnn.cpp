@@ -1,7 +1,6 @@
 #include "agents/layers/min_rnn.h"
 
 #include <ATen/ATen.h>
-#include <torch/nn/functional/activation.h>
 
 #include "kernels/gated_scan.h"
 

@@ -4,13 +4,11 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/util/Exception.h>
 
-#include <atomic>
-#include <cstdlib>
-
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #ifdef MINDT_WITH_CUDA
