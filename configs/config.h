@@ -13,6 +13,8 @@ namespace mindt::config {
 inline const std::vector<std::string> kBackbones = {"transformer", "mingru", "minlstm", "gru", "lstm", "mamba"};
 inline const std::vector<std::string> kEnvs = {"halfcheetah", "hopper", "walker2d"};
 
+// Every backbone is n_layers residual blocks  x += mixer(LN(x)); x += MLP(LN(x))  (GPT-2's block) that
+// differ only in the token mixer; each mixer has its own options block below.
 struct TransformerConfig {
   int64_t n_heads = 1;
   template <class V>
@@ -29,6 +31,20 @@ struct MinRnnConfig {
   }
 };
 
+struct MambaConfig {
+  int64_t d_state = 16;  // N: SSM state size per channel
+  int64_t d_conv = 4;    // width of the causal depthwise convolution
+  int64_t expand = 2;    // inner width = embed_dim × expand
+  int64_t dt_rank = 0;   // rank of the Δ projection; 0 = ceil(embed_dim / 16) as in Mamba
+  template <class V>
+  void visit(V& v) {
+    v.field("d_state", d_state, in_range(int64_t(1), int64_t(256)));
+    v.field("d_conv", d_conv, in_range(int64_t(1), int64_t(64)));
+    v.field("expand", expand, in_range(int64_t(1), int64_t(16)));
+    v.field("dt_rank", dt_rank, at_least(0));
+  }
+};
+
 struct ModelConfig {
   std::string backbone = "transformer";
   int64_t embed_dim = 128;
@@ -36,9 +52,11 @@ struct ModelConfig {
   double dropout = 0.1;
   int64_t context_len = 20;    // K: steps per training window
   int64_t max_ep_len = 1000;   // size of the timestep embedding
+  int64_t mlp_ratio = 4;       // hidden width of each block's MLP = embed_dim × mlp_ratio
   TransformerConfig transformer;
   MinRnnConfig mingru;
   MinRnnConfig minlstm;
+  MambaConfig mamba;
 
   template <class V>
   void visit(V& v) {
@@ -48,9 +66,11 @@ struct ModelConfig {
     v.field("dropout", dropout, in_range(0.0, 0.99));
     v.field("context_len", context_len, in_range(int64_t(1), int64_t(1 << 20)));
     v.field("max_ep_len", max_ep_len, at_least(1));
+    v.field("mlp_ratio", mlp_ratio, in_range(int64_t(1), int64_t(64)));
     v.section("transformer", transformer);
     v.section("mingru", mingru);
     v.section("minlstm", minlstm);
+    v.section("mamba", mamba);
   }
 };
 
