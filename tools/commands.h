@@ -9,4 +9,5 @@ int run_config_show(const ParsedArgs& args);
 
 namespace mindt::bench {
 int run_bench_scan(const cli::ParsedArgs& args);
+int run_bench_models(const cli::ParsedArgs& args);
 }  // namespace mindt::bench

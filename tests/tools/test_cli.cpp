@@ -90,5 +90,19 @@ TEST(Cli, BenchScanJsonHasTheDocumentedRows) {
   EXPECT_HAS(r.out, "\"B\": 2, \"T\": 16, \"D\": 8, \"ms\": ");
 }
 
+TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
+  const Result r = run({"bench", "models", "--json", "--quick", "--backbones", "mingru,transformer", "--batch", "2",
+                        "--long-batch", "1", "--long-context", "30", "--reps", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "\"backbone\": \"mingru\"");
+  EXPECT_HAS(r.out, "\"backbone\": \"transformer\"");
+  for (const char* key : {"train_ms", "train_long_ms", "window_ms", "recurrent_long_ms", "recurrent_growth", "x_train_ms"}) {
+    EXPECT_HAS(r.out, std::string("\"") + key + "\": ");
+  }
+  const Result bad = run({"bench", "models", "--backbones", "mingru,rnn"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_HAS(bad.err, "unknown backbone 'rnn' in --backbones; valid: transformer, mingru, minlstm, gru, lstm, mamba");
+}
+
 }  // namespace
 }  // namespace mindt::cli
