@@ -1,0 +1,306 @@
+#include "datasets/hdf5.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+namespace mindt::datasets {
+namespace {
+
+// HDF5 prints an error stack to stderr on every failed call unless told not to; we report errors
+// ourselves, once, with the file and key.
+void silence_hdf5() {
+  static const bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+std::string dtype_name(hid_t type) {
+  const H5T_class_t cls = H5Tget_class(type);
+  const size_t size = H5Tget_size(type);
+  switch (cls) {
+    case H5T_FLOAT:
+      return "float" + std::to_string(8 * size);
+    case H5T_INTEGER:
+      return std::string(H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * size);
+    case H5T_ENUM:
+      return H5Tget_nmembers(type) == 2 && size == 1 ? "bool" : "enum";
+    case H5T_STRING:
+      return "string";
+    default:
+      return "other";
+  }
+}
+
+}  // namespace
+
+Hid& Hid::operator=(Hid&& other) noexcept {
+  if (this != &other) {
+    this->~Hid();
+    id_ = std::exchange(other.id_, H5I_INVALID_HID);
+  }
+  return *this;
+}
+
+Hid::~Hid() {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_GROUP: H5Gclose(id_); break;
+    case H5I_DATASET: H5Dclose(id_); break;
+    case H5I_DATASPACE: H5Sclose(id_); break;
+    case H5I_DATATYPE: H5Tclose(id_); break;
+    case H5I_GENPROP_LST: H5Pclose(id_); break;
+    default: break;
+  }
+  id_ = H5I_INVALID_HID;
+}
+
+H5File H5File::open_read(const std::string& path) {
+  silence_hdf5();
+  if (!std::filesystem::exists(path)) throw DataError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw DataError(path + ": not an HDF5 file");
+  Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file.valid()) throw DataError(path + ": cannot open the HDF5 file (damaged or unreadable)");
+  return H5File(std::move(file), path);
+}
+
+H5File H5File::create(const std::string& path) {
+  silence_hdf5();
+  Hid file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  if (!file.valid()) throw DataError(path + ": cannot create the HDF5 file");
+  return H5File(std::move(file), path);
+}
+
+void H5File::fail(const std::string& key, const std::string& what) const {
+  throw DataError(path_ + ": key '" + key + "': " + what);
+}
+
+bool H5File::has(const std::string& key) const {
+  // H5Lexists needs every parent to exist, so test the path one component at a time.
+  std::string partial;
+  size_t from = 0;
+  while (true) {
+    const size_t slash = key.find('/', from);
+    partial = key.substr(0, slash);
+    if (H5Lexists(file_.get(), partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (slash == std::string::npos) return true;
+    from = slash + 1;
+  }
+}
+
+Hid H5File::open_dataset(const std::string& key) const {
+  if (!has(key)) fail(key, "missing");
+  Hid dataset(H5Dopen2(file_.get(), key.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) fail(key, "is not a dataset");
+  return dataset;
+}
+
+KeyInfo H5File::info(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  const Hid space(H5Dget_space(dataset.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) fail(key, "has an unreadable shape");
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return {key, dtype_name(type.get()), std::vector<int64_t>(dims.begin(), dims.end())};
+}
+
+std::vector<KeyInfo> H5File::list() const {
+  std::vector<std::string> keys;
+  auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
+    if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+    return 0;
+  };
+  if (H5Ovisit(file_.get(), H5_INDEX_NAME, H5_ITER_INC, visit, &keys) < 0) {
+    throw DataError(path_ + ": cannot list the file's contents (damaged?)");
+  }
+  std::sort(keys.begin(), keys.end());
+  std::vector<KeyInfo> infos;
+  for (const auto& k : keys) infos.push_back(info(k));
+  return infos;
+}
+
+std::vector<float> H5File::read_floats(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(key, "expected a numeric array, got " + dtype_name(type.get()));
+  const Hid space(H5Dget_space(dataset.get()));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  std::vector<float> out(static_cast<size_t>(std::max<hssize_t>(n, 0)));
+  // HDF5 converts from the stored type (e.g. float64) while reading, through a small buffer: no
+  // second full-size copy.
+  if (n > 0 && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
+    fail(key, "cannot read the data (damaged file?)");
+  }
+  return out;
+}
+
+std::vector<uint8_t> H5File::read_flags(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  const Hid space(H5Dget_space(dataset.get()));
+  const hssize_t n = std::max<hssize_t>(H5Sget_simple_extent_npoints(space.get()), 0);
+  std::vector<uint8_t> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls == H5T_ENUM) {
+    // h5py's bool: an enum over int8 {FALSE = 0, TRUE = 1}; read the raw member values.
+    const Hid native(H5Tget_native_type(type.get(), H5T_DIR_ASCEND));
+    const size_t size = H5Tget_size(native.get());
+    std::vector<uint8_t> raw(static_cast<size_t>(n) * size);
+    if (H5Dread(dataset.get(), native.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0) {
+      fail(key, "cannot read the data (damaged file?)");
+    }
+    for (hssize_t i = 0; i < n; ++i) {
+      out[i] = std::any_of(raw.begin() + i * size, raw.begin() + (i + 1) * size, [](uint8_t b) { return b != 0; });
+    }
+    return out;
+  }
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) fail(key, "expected flags (bool, integer or float), got " + dtype_name(type.get()));
+  std::vector<double> values(static_cast<size_t>(n));
+  if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+    fail(key, "cannot read the data (damaged file?)");
+  }
+  for (hssize_t i = 0; i < n; ++i) {
+    if (values[i] != 0.0 && values[i] != 1.0) {
+      fail(key, "expected flags of 0 or 1, got " + std::to_string(values[i]) + " at row " + std::to_string(i));
+    }
+    out[i] = values[i] != 0.0;
+  }
+  return out;
+}
+
+bool H5File::is_string(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
+std::string H5File::read_text(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  if (H5Tget_class(type.get()) != H5T_STRING) {
+    std::string text = std::to_string(read_number(key));
+    return text;
+  }
+  const Hid space(H5Dget_space(dataset.get()));
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) fail(key, "expected a single string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    const Hid memory(H5Tcopy(H5T_C_S1));
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
+    char* value = nullptr;
+    if (H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot read the string");
+    std::string text = value ? value : "";
+    H5free_memory(value);
+    return text;
+  }
+  const size_t size = H5Tget_size(type.get());
+  std::string text(size, '\0');
+  if (H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0) fail(key, "cannot read the string");
+  text.resize(std::strlen(text.c_str()));  // fixed-length strings are NUL-padded
+  return text;
+}
+
+double H5File::read_number(const std::string& key) const {
+  const Hid dataset = open_dataset(key);
+  const Hid type(H5Dget_type(dataset.get()));
+  const H5T_class_t cls = H5Tget_class(type.get());
+  const Hid space(H5Dget_space(dataset.get()));
+  if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || H5Sget_simple_extent_npoints(space.get()) != 1) {
+    fail(key, "expected a numeric scalar");
+  }
+  double value = 0;
+  if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot read it");
+  return value;
+}
+
+void H5File::ensure_parent_groups(const std::string& key) {
+  for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1)) {
+    const std::string group = key.substr(0, slash);
+    if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) > 0) continue;
+    Hid created(H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!created.valid()) fail(key, "cannot create group '" + group + "'");
+  }
+}
+
+namespace {
+
+// Chunks of about 1 MiB whole rows: large enough for gzip to work well, small enough to stream.
+Hid chunked_gzip(const std::vector<hsize_t>& dims, size_t element_size) {
+  Hid plist(H5Pcreate(H5P_DATASET_CREATE));
+  if (dims.empty() || dims[0] == 0) return plist;
+  std::vector<hsize_t> chunk = dims;
+  hsize_t row_bytes = element_size;
+  for (size_t i = 1; i < dims.size(); ++i) row_bytes *= dims[i];
+  chunk[0] = std::clamp<hsize_t>((1u << 20) / std::max<hsize_t>(row_bytes, 1), 1, dims[0]);
+  H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data());
+  H5Pset_deflate(plist.get(), 4);
+  return plist;
+}
+
+}  // namespace
+
+void H5File::write_floats(const std::string& key, const std::vector<float>& data, const std::vector<int64_t>& shape) {
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  hsize_t count = 1;
+  for (hsize_t d : dims) count *= d;
+  if (count != data.size()) fail(key, "shape does not match the data's size");
+  ensure_parent_groups(key);
+  const Hid space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+  const Hid plist = chunked_gzip(dims, sizeof(float));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
+  if (!dataset.valid() || (count > 0 && H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)) {
+    fail(key, "cannot write it");
+  }
+}
+
+void H5File::write_flags(const std::string& key, const std::vector<uint8_t>& data) {
+  // The type h5py gives numpy bool, so Python readers get bool arrays back.
+  const Hid type(H5Tenum_create(H5T_NATIVE_INT8));
+  const int8_t no = 0, yes = 1;
+  H5Tenum_insert(type.get(), "FALSE", &no);
+  H5Tenum_insert(type.get(), "TRUE", &yes);
+  ensure_parent_groups(key);
+  const std::vector<hsize_t> dims = {data.size()};
+  const Hid space(H5Screate_simple(1, dims.data(), nullptr));
+  const Hid plist = chunked_gzip(dims, 1);
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
+  std::vector<int8_t> values(data.begin(), data.end());
+  for (auto& v : values) v = v != 0;
+  if (!dataset.valid() || (!data.empty() && H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)) {
+    fail(key, "cannot write it");
+  }
+}
+
+void H5File::write_string(const std::string& key, const std::string& value) {
+  const Hid type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  ensure_parent_groups(key);
+  const Hid space(H5Screate(H5S_SCALAR));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const char* text = value.c_str();
+  if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) fail(key, "cannot write it");
+}
+
+void H5File::write_number(const std::string& key, double value) {
+  ensure_parent_groups(key);
+  const Hid space(H5Screate(H5S_SCALAR));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
+}
+
+void H5File::write_integer(const std::string& key, int64_t value) {
+  ensure_parent_groups(key);
+  const Hid space(H5Screate(H5S_SCALAR));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
+}
+
+}  // namespace mindt::datasets

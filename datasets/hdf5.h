@@ -1,0 +1,86 @@
+// A thin RAII layer over the HDF5 C API, just what D4RL files need: open/create files, walk groups,
+// read numeric arrays (converted to the type we ask for), flags, strings and scalars, and write
+// gzip-compressed arrays. Every failure is a DataError naming the file and the key.
+//
+// HDF5's own error printing is switched off; its messages are folded into our exceptions instead.
+// The library is not thread-safe: use these from one thread.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mindt::datasets {
+
+// Bad or unreadable data: the message names the file, the key and what was expected.
+struct DataError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Owns one HDF5 identifier (file, group, dataset, dataspace, type, property list) and closes it with
+// the matching H5?close.
+class Hid {
+ public:
+  Hid() = default;
+  explicit Hid(hid_t id) : id_(id) {}
+  Hid(Hid&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+  Hid& operator=(Hid&& other) noexcept;
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  ~Hid();
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+// What `mindt data info` shows for each dataset in a file.
+struct KeyInfo {
+  std::string key;           // full path without the leading '/', e.g. "infos/qpos"
+  std::string dtype;         // "float32", "float64", "bool", "uint8", "int64", "string", …
+  std::vector<int64_t> shape;
+};
+
+class H5File {
+ public:
+  static H5File open_read(const std::string& path);     // DataError: missing, not HDF5
+  static H5File create(const std::string& path);        // truncates
+
+  const std::string& path() const { return path_; }
+  bool has(const std::string& key) const;                // dataset or group at key
+  std::vector<KeyInfo> list() const;                     // every dataset, depth first, sorted by name
+  KeyInfo info(const std::string& key) const;            // DataError when absent
+
+  // Numeric datasets converted to float32 / float64 (integers and floats of any width accepted).
+  std::vector<float> read_floats(const std::string& key) const;
+  // Flags: bool (h5py's enum), any integer or float type; nonzero → 1.
+  std::vector<uint8_t> read_flags(const std::string& key) const;
+  // A string (fixed or variable length) or a numeric scalar, rendered as text.
+  std::string read_text(const std::string& key) const;
+  bool is_string(const std::string& key) const;
+  double read_number(const std::string& key) const;
+
+  // Writers: rows are dims[0]; arrays are chunked and gzip-compressed; groups created as needed.
+  void write_floats(const std::string& key, const std::vector<float>& data, const std::vector<int64_t>& shape);
+  void write_flags(const std::string& key, const std::vector<uint8_t>& data);  // h5py-compatible bool
+  void write_string(const std::string& key, const std::string& value);       // variable-length UTF-8
+  void write_number(const std::string& key, double value);
+  void write_integer(const std::string& key, int64_t value);
+
+ private:
+  H5File(Hid file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}
+  Hid open_dataset(const std::string& key) const;
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  void ensure_parent_groups(const std::string& key);
+
+  Hid file_;
+  std::string path_;
+};
+
+}  // namespace mindt::datasets
