@@ -39,6 +39,28 @@ const std::vector<CommandSpec>& all_commands() {
         {"reps", "N", "at most N timed repetitions per training measurement (median reported)", "10"},
         {"quick", "", "a smoke test: long context 100, short timing budgets", ""}},
        bench::run_bench_models},
+      {"bench data",
+       "time loading a D4RL file (and its peak memory) and the window sampler against a training step",
+       "mindt bench data [--file FILE] [options]",
+       "Loads a D4RL-format file (by default a synthetic hopper-shaped v2 file written first) and reports\n"
+       "the load time and the peak resident memory against the file's array bytes; then draws windows\n"
+       "from the sampler and compares its rate with what one DT-sized training step consumes.",
+       {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
+        {"file", "FILE", "a D4RL-format file to load instead of the synthetic one", ""},
+        {"transitions", "N", "rows of the synthetic file", "1000000"},
+        {"batch", "B", "sampler and training batch", "64"},
+        {"context", "K", "window length", "20"}},
+       bench::run_bench_data},
+      {"data info",
+       "describe a D4RL-format HDF5 file: env, transitions, episodes, returns, score, keys",
+       "mindt data info FILE [--env ENV] [--json]",
+       "Reads a D4RL gym-MuJoCo dataset (v0, v1 or v2 layout) and checks it: every array present,\n"
+       "lengths consistent, no NaN or inf. Prints the env (given, from metadata/env, or guessed from the\n"
+       "observation/action sizes), transitions, episodes by how they end, the return of finished episodes\n"
+       "with its D4RL normalized score, and every key with its dtype and shape.",
+       {{"json", "", "print one JSON object (transitions, episodes, returns, keys, ...)", ""},
+        {"env", "ENV", "halfcheetah, hopper or walker2d (needed when the sizes fit two envs)", ""}},
+       run_data_info},
       {"config show",
        "print the resolved configuration (file plus --set overrides), after checking every key",
        "mindt config show CONFIG [--set key.path=value ...]",

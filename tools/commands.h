@@ -5,9 +5,11 @@
 
 namespace mindt::cli {
 int run_config_show(const ParsedArgs& args);
+int run_data_info(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {
 int run_bench_scan(const cli::ParsedArgs& args);
 int run_bench_models(const cli::ParsedArgs& args);
+int run_bench_data(const cli::ParsedArgs& args);
 }  // namespace mindt::bench

@@ -34,3 +34,18 @@ TEST(D4rlScores, UnknownEnvNamesTheKnownOnes) {
 
 }  // namespace
 }  // namespace mindt::envs
+
+#include "envs/env_specs.h"
+
+namespace mindt::envs {
+namespace {
+
+TEST(EnvSpecs, DimensionsIdentifyHopperButNotTheTwo17By6Envs) {
+  EXPECT_EQ(envs_with_dims(11, 3), std::vector<std::string>{"hopper"});
+  EXPECT_EQ(envs_with_dims(17, 6), (std::vector<std::string>{"halfcheetah", "walker2d"}));
+  EXPECT_TRUE(envs_with_dims(4, 2).empty());
+  EXPECT_THROW(env_dims("ant"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mindt::envs

@@ -4,6 +4,11 @@
 
 #include <sstream>
 
+#include <filesystem>
+#include <fstream>
+
+#include "datasets/d4rl_dataset.h"
+#include "tests/datasets/fixtures.h"
 #include "tools/cli/command.h"
 #include "tests/expect_text.h"
 
@@ -102,6 +107,34 @@ TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
   const Result bad = run({"bench", "models", "--backbones", "mingru,rnn"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_HAS(bad.err, "unknown backbone 'rnn' in --backbones; valid: transformer, mingru, minlstm, gru, lstm, mamba");
+}
+
+TEST(Cli, DataInfoDescribesAD4rlFile) {
+  // Hopper-sized rows: two finished episodes (a terminal, a timeout) and an unfinished tail.
+  const std::string path = ::testing::TempDir() + "/hopper_info.hdf5";
+  datasets::write_d4rl(path, mindt::testing::make_dataset({6, 4, 3}, {1, 2, 0}, 11, 3));
+  const Result r = run({"data", "info", path, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "\"env\": \"hopper\", \"env_source\": \"from dimensions\"");
+  EXPECT_HAS(r.out, "\"transitions\": 13,");
+  EXPECT_HAS(r.out, "\"episodes\": 3, \"terminated\": 1, \"timeouts\": 1, \"unfinished\": 1");
+  EXPECT_HAS(r.out, "\"normalized_score\": ");
+  EXPECT_HAS(r.out, "{\"key\": \"terminals\", \"dtype\": \"bool\", \"shape\": [13]}");
+  const Result table = run({"data", "info", path});
+  EXPECT_HAS(table.out, "episodes      3: 1 terminated, 1 truncated by timeout, 1 unfinished tail");
+  std::filesystem::remove(path);
+
+  const Result missing = run({"data", "info", "/nonexistent/x.hdf5"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_HAS(missing.err, "mindt data info: error: /nonexistent/x.hdf5: no such file");
+  const std::string cheetah = ::testing::TempDir() + "/17x6.hdf5";
+  datasets::write_d4rl(cheetah, mindt::testing::make_dataset({5}, {2}, 17, 6));
+  EXPECT_HAS(run({"data", "info", cheetah}).out, "fit halfcheetah and walker2d; pass --env");
+  EXPECT_HAS(run({"data", "info", cheetah, "--env", "walker2d", "--json"}).out, "\"env\": \"walker2d\", \"env_source\": \"given\"");
+  const Result wrong_env = run({"data", "info", cheetah, "--env", "hopper"});
+  EXPECT_EQ(wrong_env.code, 1);
+  EXPECT_HAS(wrong_env.err, "--env hopper has 11-dim observations and 3-dim actions; the file has 17 and 6");
+  std::filesystem::remove(cheetah);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "agents/decision_model.h"
 #include "agents/decision_policy.h"
+#include "tools/bench/bench_models.h"
 #include "tools/bench/measure.h"
 #include "tools/bench/report.h"
 #include "tools/commands.h"
@@ -22,12 +23,6 @@
 namespace mindt::bench {
 namespace {
 
-struct Sizes {
-  int64_t state_dim = 11, act_dim = 3;  // hopper
-  int64_t batch = 64, context = 20;
-  int64_t long_batch = 8, long_context = 1000;
-  int64_t depth_steps = 20;  // inference steps timed around depth K
-};
 
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> names;
@@ -45,19 +40,40 @@ std::vector<std::string> split_names(const std::string& text) {
   return names;
 }
 
-config::ModelConfig model_config(const std::string& backbone, int64_t context, const Sizes& sizes) {
+config::ModelConfig model_config(const std::string& backbone, int64_t context, int64_t depth_steps) {
   config::ModelConfig m;  // DT's defaults: embed 128, 3 layers, 1 head, dropout 0.1
   m.backbone = backbone;
   m.context_len = context;
   // Long enough for every timestep the inference measurement reaches.
-  m.max_ep_len = std::max<int64_t>(m.max_ep_len, context + sizes.depth_steps);
+  m.max_ep_len = std::max<int64_t>(m.max_ep_len, context + depth_steps);
   return m;
 }
 
-// One optimiser step on a fixed random batch, as the trainer takes it.
-Timing time_train_step(const std::string& backbone, int64_t batch, int64_t context, const Sizes& sizes, c10::Device dev,
-                       const TimingPolicy& policy, int64_t* parameter_count) {
-  DecisionModel model(model_config(backbone, context, sizes), sizes.state_dim, sizes.act_dim);
+// Mean milliseconds per environment step over steps K − n/2 … K + n/2 of one episode.
+double time_inference(const std::string& backbone, InferenceMode mode, int64_t context, const ModelSizes& sizes,
+                      c10::Device dev) {
+  DecisionModel model(model_config(backbone, context, sizes.depth_steps), sizes.state_dim, sizes.act_dim);
+  model->to(dev);
+  DecisionPolicy policy(model, mode);
+  policy.reset(1);
+  const auto opts = at::TensorOptions().device(dev);
+  const at::Tensor state = at::randn({1, sizes.state_dim}, opts), rtg = at::ones({1}, opts);
+  auto act = [&](int64_t t) { policy.act(state, rtg, at::full({1}, t, opts.dtype(at::kLong))); };
+  const int64_t start = std::max<int64_t>(0, context - sizes.depth_steps / 2);
+  for (int64_t t = 0; t < start; ++t) act(t);
+  if (dev.is_cuda()) torch::cuda::synchronize();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t t = start; t < start + sizes.depth_steps; ++t) act(t);
+  if (dev.is_cuda()) torch::cuda::synchronize();
+  const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - t0;
+  return elapsed.count() / sizes.depth_steps;
+}
+
+}  // namespace
+
+Timing time_train_step(const std::string& backbone, int64_t batch, int64_t context, const ModelSizes& sizes,
+                       c10::Device dev, const TimingPolicy& policy, int64_t* parameter_count) {
+  DecisionModel model(model_config(backbone, context, sizes.depth_steps), sizes.state_dim, sizes.act_dim);
   model->to(dev);
   model->train();
   int64_t count = 0;
@@ -84,31 +100,9 @@ Timing time_train_step(const std::string& backbone, int64_t batch, int64_t conte
       dev, policy);
 }
 
-// Mean milliseconds per environment step over steps K − n/2 … K + n/2 of one episode.
-double time_inference(const std::string& backbone, InferenceMode mode, int64_t context, const Sizes& sizes,
-                      c10::Device dev) {
-  DecisionModel model(model_config(backbone, context, sizes), sizes.state_dim, sizes.act_dim);
-  model->to(dev);
-  DecisionPolicy policy(model, mode);
-  policy.reset(1);
-  const auto opts = at::TensorOptions().device(dev);
-  const at::Tensor state = at::randn({1, sizes.state_dim}, opts), rtg = at::ones({1}, opts);
-  auto act = [&](int64_t t) { policy.act(state, rtg, at::full({1}, t, opts.dtype(at::kLong))); };
-  const int64_t start = std::max<int64_t>(0, context - sizes.depth_steps / 2);
-  for (int64_t t = 0; t < start; ++t) act(t);
-  if (dev.is_cuda()) torch::cuda::synchronize();
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int64_t t = start; t < start + sizes.depth_steps; ++t) act(t);
-  if (dev.is_cuda()) torch::cuda::synchronize();
-  const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - t0;
-  return elapsed.count() / sizes.depth_steps;
-}
-
-}  // namespace
-
 int run_bench_models(const cli::ParsedArgs& args) {
   const bool quick = args.flag("quick");
-  Sizes sizes;
+  ModelSizes sizes;
   sizes.batch = args.int_value("batch");
   sizes.context = args.int_value("context");
   sizes.long_batch = args.int_value("long-batch");

@@ -1,5 +1,6 @@
 #include "tools/bench/report.h"
 
+#include <cstdio>
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -36,16 +37,24 @@ std::string format(const Value* v, int precision) {
   return o.str();
 }
 
+}  // namespace
+
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
-
-}  // namespace
 
 void print_table(std::ostream& out, const std::vector<Row>& rows, const std::vector<Column>& columns) {
   std::vector<size_t> width;
