@@ -81,6 +81,9 @@ struct TrainConfig {
   int64_t warmup_steps = 10000;
   int64_t steps = 100000;
   double grad_clip = 0.25;  // 0 disables clipping
+  double beta1 = 0.9, beta2 = 0.999;  // AdamW
+  int64_t log_every = 100;            // steps between log lines
+  int64_t checkpoint_every = 5000;    // steps between checkpoints (and one at the end)
 
   template <class V>
   void visit(V& v) {
@@ -90,6 +93,10 @@ struct TrainConfig {
     v.field("warmup_steps", warmup_steps, at_least(0));
     v.field("steps", steps, at_least(1));
     v.field("grad_clip", grad_clip, non_negative());
+    v.field("beta1", beta1, in_range(0.0, 0.999999));
+    v.field("beta2", beta2, in_range(0.0, 0.999999));
+    v.field("log_every", log_every, at_least(1));
+    v.field("checkpoint_every", checkpoint_every, at_least(1));
   }
 };
 

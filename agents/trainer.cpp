@@ -1,0 +1,217 @@
+#include "agents/trainer.h"
+
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include "agents/checkpoint.h"
+#include "agents/decision_model.h"
+#include "configs/atomic_file.h"
+#include "datasets/d4rl_dataset.h"
+#include "datasets/episodes.h"
+#include "datasets/window_sampler.h"
+
+namespace mindt {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+c10::Device resolve_device(const std::string& device) {
+  if (device == "cpu") return c10::Device(c10::kCPU);
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
+    return c10::Device(c10::kCUDA, 0);
+  }
+  return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+}
+
+struct Batch {
+  at::Tensor states, actions, returns, timesteps, mask;
+};
+
+Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
+  const int64_t B = w.batch, K = w.context;
+  auto wrap = [&](void* data, std::vector<int64_t> shape, at::ScalarType type) {
+    return at::from_blob(data, shape, at::TensorOptions().dtype(type)).to(device, /*non_blocking=*/false, /*copy=*/true);
+  };
+  return {wrap(w.states.data(), {B, K, w.state_dim}, at::kFloat), wrap(w.actions.data(), {B, K, w.act_dim}, at::kFloat),
+          wrap(w.returns_to_go.data(), {B, K}, at::kFloat), wrap(w.timesteps.data(), {B, K}, at::kLong),
+          wrap(w.mask.data(), {B, K}, at::kByte).to(at::kBool)};
+}
+
+// DT's warm-up: the learning rate rises linearly over the first warmup_steps steps.
+double learning_rate(const config::TrainConfig& t, int64_t step) {
+  if (t.warmup_steps <= 0) return t.lr;
+  return t.lr * std::min(1.0, double(step + 1) / double(t.warmup_steps));
+}
+
+void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+std::string format_duration(double seconds) {
+  const int64_t s = static_cast<int64_t>(seconds);
+  std::ostringstream o;
+  if (s >= 3600) o << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s % 3600) / 60 << "m";
+  else if (s >= 60) o << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
+  else o << s << "s";
+  return o.str();
+}
+
+// Keeps the log lines of steps ≤ `step` (those the checkpoint covers), rewriting the file atomically.
+void truncate_log(const std::string& path, int64_t step) {
+  std::ifstream in(path);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    const auto at = line.find("\"step\": ");
+    if (at == std::string::npos) continue;
+    if (std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
+  }
+  write_atomically(path, [&](const std::string& temporary) { std::ofstream(temporary) << kept; });
+}
+
+void save_training_checkpoint(const std::string& path, DecisionModel& model, const config::Config& config,
+                              torch::optim::AdamW& optimizer, int64_t step) {
+  torch::serialize::OutputArchive archive;
+  write_model(archive, model, config);
+  archive.write("trainer/step", c10::IValue(step));
+  archive.write("trainer/rng_cpu", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
+  torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
+  optimizer.save(optimizer_archive);
+  archive.write("optimizer", optimizer_archive);
+  write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+}
+
+}  // namespace
+
+config::Config load_run_config(const std::string& run_dir, const std::vector<std::string>& overrides) {
+  const std::string path = (fs::path(run_dir) / "config.yaml").string();
+  if (!fs::exists(path)) throw std::runtime_error(run_dir + ": not a mindt run directory (no config.yaml)");
+  return config::load_config(path, overrides);
+}
+
+TrainResult train(const config::Config& config_in, const TrainOptions& options) {
+  config::Config config = config_in;
+  const config::TrainConfig& t = config.train;
+  if (config.data.path.empty()) throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
+  const fs::path run_dir(options.run_dir);
+  const std::string checkpoint_path = (run_dir / "checkpoint.pt").string();
+  const std::string log_path = (run_dir / "log.jsonl").string();
+  if (options.resume) {
+    if (!fs::exists(checkpoint_path)) throw std::runtime_error(options.run_dir + ": no checkpoint.pt to resume from");
+  } else {
+    if (fs::exists(run_dir) && !fs::is_empty(run_dir)) {
+      throw std::runtime_error(options.run_dir + " already holds a run; resume it with --resume or choose another --out");
+    }
+    fs::create_directories(run_dir);
+    write_atomically((run_dir / "config.yaml").string(),
+                     [&](const std::string& temporary) { std::ofstream(temporary) << config::to_yaml(config); });
+  }
+
+  // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
+  const datasets::D4rlDataset data = datasets::read_d4rl(config.data.path);
+  auto episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
+  datasets::SamplerOptions sampling;
+  sampling.context_len = config.model.context_len;
+  sampling.batch_size = t.batch_size;
+  sampling.reward_scale = config.data.reward_scale;
+  sampling.seed = static_cast<uint64_t>(config.seed);
+  datasets::WindowSampler sampler(data, std::move(episodes), sampling);
+  const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
+
+  at::manual_seed(config.seed);
+  const c10::Device device = resolve_device(config.device);
+  DecisionModel model(config.model, data.obs_dim(), data.act_dim());
+  model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
+  model->to(device);
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(t.lr)
+                                                         .weight_decay(t.weight_decay)
+                                                         .betas({t.beta1, t.beta2}));
+  int64_t step = 0;
+  if (options.resume) {
+    torch::serialize::InputArchive archive;
+    open_checkpoint(checkpoint_path, archive);
+    read_weights(archive, checkpoint_path, model);
+    c10::IValue stored_step;
+    archive.read("trainer/step", stored_step);
+    step = stored_step.toInt();
+    at::Tensor rng;
+    archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(rng);
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer", optimizer_archive);
+    optimizer.load(optimizer_archive);
+    sampler.seek(step);
+    truncate_log(log_path, step);
+  }
+
+  std::ofstream log(log_path, std::ios::app);
+  if (!log) throw std::runtime_error(log_path + ": cannot open the log for writing");
+  model->train();
+  TrainResult result;
+  const auto started = Clock::now();
+  auto last_progress = Clock::now() - std::chrono::hours(1);
+  const int64_t first_step = step;
+  if (options.progress) {
+    std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
+              << " transitions), " << device << ", steps " << step << " → " << t.steps << ", run " << options.run_dir << "\n";
+  }
+  while (step < t.steps) {
+    if (options.should_stop && options.should_stop()) {
+      result.interrupted = true;
+      break;
+    }
+    datasets::WindowBatch window = sampler.next();
+    const Batch b = to_tensors(window, device);
+    const double lr = learning_rate(t, step);
+    set_learning_rate(optimizer, lr);
+    optimizer.zero_grad();
+    const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
+    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
+    const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * data.act_dim());
+    loss.backward();
+    if (t.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), t.grad_clip);
+    optimizer.step();
+    ++step;
+    result.last_loss = loss.item<double>();
+
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    const double samples_per_s = double((step - first_step) * t.batch_size) / std::max(elapsed, 1e-9);
+    if (step % t.log_every == 0 || step == t.steps) {
+      char line[256];
+      std::snprintf(line, sizeof line, "{\"step\": %lld, \"loss\": %.9g, \"lr\": %.6g, \"samples_per_s\": %.1f, \"elapsed_s\": %.2f}\n",
+                    static_cast<long long>(step), result.last_loss, lr, samples_per_s, elapsed);
+      log << line << std::flush;
+    }
+    if (step % t.checkpoint_every == 0 || step == t.steps) {
+      save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
+    }
+    if (options.progress && (Clock::now() - last_progress > std::chrono::milliseconds(500) || step == t.steps)) {
+      last_progress = Clock::now();
+      const double eta = double(t.steps - step) * elapsed / double(step - first_step);
+      std::cerr << "\r[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
+                << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << result.last_loss
+                << "  lr " << std::scientific << std::setprecision(2) << lr << std::fixed << "  "
+                << std::setprecision(0) << samples_per_s << " samples/s  ETA " << format_duration(eta) << "   "
+                << std::flush;
+    }
+  }
+  if (result.interrupted) save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
+  if (options.progress) std::cerr << "\n";
+  result.steps_done = step;
+  result.checkpoint = checkpoint_path;
+  return result;
+}
+
+}  // namespace mindt

@@ -1,0 +1,43 @@
+// Offline training of a decision model on a D4RL-format dataset, the Decision Transformer's way:
+// K-step windows sampled in proportion to episode length, MSE on the predicted actions of real
+// (unpadded) steps, AdamW with linear warm-up, gradient clipping.
+//
+// A run lives in one directory:
+//   config.yaml      the resolved config it was started with
+//   log.jsonl        one JSON object per log line: step, loss, lr, samples_per_s, elapsed_s
+//   checkpoint.pt    model + config (docs/checkpoints.md) + optimizer state, step and RNG state
+// Checkpoints are written every train.checkpoint_every steps, at the end, and when should_stop()
+// turns true (Ctrl-C); each replaces the last atomically. Resuming restores the model, optimizer,
+// step, dropout RNG and the sampler's position, so on the CPU a resumed run computes the same losses
+// as an uninterrupted one, bit for bit.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "configs/config.h"
+
+namespace mindt {
+
+struct TrainOptions {
+  std::string run_dir;
+  bool resume = false;                 // continue the run in run_dir from its checkpoint
+  bool progress = true;                // a progress line with ETA on stderr
+  std::function<bool()> should_stop;   // polled between steps; true = checkpoint and return
+};
+
+struct TrainResult {
+  int64_t steps_done = 0;
+  double last_loss = 0;
+  bool interrupted = false;
+  std::string checkpoint;
+};
+
+// Trains per `config` (data.path, model, train, seed, device). With resume, `config` must be the run's
+// own (see load_run_config). Throws std::runtime_error / DataError / ConfigError with clear messages.
+TrainResult train(const config::Config& config, const TrainOptions& options);
+
+// The config a run was started with (run_dir/config.yaml), with overrides applied.
+config::Config load_run_config(const std::string& run_dir, const std::vector<std::string>& overrides = {});
+
+}  // namespace mindt

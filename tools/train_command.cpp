@@ -1,0 +1,64 @@
+// `mindt train`: offline training of a decision model from a YAML config; Ctrl-C checkpoints and stops.
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "agents/trainer.h"
+#include "configs/config.h"
+#include "tools/commands.h"
+
+namespace mindt::cli {
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+// runs/<config's folder>-<config's name>-seed<seed>, e.g. runs/hopper-medium-v2-mingru-seed0.
+std::string default_run_dir(const std::string& config_path, const config::Config& config) {
+  const std::filesystem::path p(config_path);
+  std::string name = p.stem().string();
+  const std::string folder = p.parent_path().filename().string();
+  if (!folder.empty() && folder != "configs" && folder != ".") name = folder + "-" + name;
+  if (name == "base") name += "-" + config.model.backbone;
+  return "runs/" + name + "-seed" + std::to_string(config.seed);
+}
+
+}  // namespace
+
+int run_train(const ParsedArgs& args) {
+  TrainOptions options;
+  config::Config config;
+  if (auto resume = args.value("resume")) {
+    if (!args.positionals().empty()) throw UsageError("mindt train: give either CONFIG or --resume RUN_DIR, not both");
+    options.resume = true;
+    options.run_dir = *resume;
+    config = load_run_config(*resume, args.values("set"));
+  } else {
+    if (args.positionals().size() != 1) throw UsageError("mindt train: expected one CONFIG file (or --resume RUN_DIR)");
+    config = config::load_config(args.positionals()[0], args.values("set"));
+    options.run_dir = args.value_or("out", default_run_dir(args.positionals()[0], config));
+  }
+  options.progress = !args.flag("quiet");
+  interrupted = false;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  options.should_stop = [] { return interrupted.load(); };
+  TrainResult result;
+  try {
+    result = train(config, options);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  if (result.interrupted) {
+    std::cerr << "interrupted at step " << result.steps_done << "; checkpoint " << result.checkpoint
+              << "\nresume with: mindt train --resume " << options.run_dir << "\n";
+    return 130;
+  }
+  std::cout << "trained " << result.steps_done << " steps; final loss " << result.last_loss << "; checkpoint "
+            << result.checkpoint << "\n";
+  return 0;
+}
+
+}  // namespace mindt::cli
