@@ -1,0 +1,121 @@
+// `mindt train` as a user runs it, as a separate process: a run killed with SIGKILL and resumed
+// computes exactly the losses of an uninterrupted run (on the CPU), and the backbone is switched by
+// one config key.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "datasets/d4rl_dataset.h"
+#include "tests/datasets/fixtures.h"
+#include "tests/expect_text.h"
+
+namespace mindt {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shell_quote(const std::string& s) { return "'" + s + "'"; }
+
+// A tiny hopper-shaped dataset and a small, fast model: the mechanics, not the learning, are tested.
+struct TrainFixture : ::testing::Test {
+  std::string dir = ::testing::TempDir() + "/train_test_" + std::to_string(::getpid());
+  std::string data = dir + "/tiny.hdf5";
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    datasets::write_d4rl(data, mindt::testing::make_dataset({120, 80, 150, 50}, {1, 2, 1, 0}, 11, 3));
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  std::vector<std::string> command(const std::string& out, int64_t steps, const std::string& backbone = "mingru") {
+    return {MINDT_BINARY, "train", std::string(MINDT_SOURCE_DIR) + "/configs/base.yaml", "--quiet", "--out", out,
+            "--set", "data.path=" + data, "--set", "train.steps=" + std::to_string(steps), "--set", "train.log_every=1",
+            "--set", "train.checkpoint_every=5", "--set", "train.batch_size=8", "--set", "train.warmup_steps=50",
+            "--set", "model.embed_dim=32", "--set", "model.n_layers=2", "--set", "model.backbone=" + backbone};
+  }
+};
+
+int run_to_end(const std::vector<std::string>& args) {
+  std::string line;
+  for (const auto& a : args) line += shell_quote(a) + " ";
+  return std::system((line + "> /dev/null 2>&1").c_str());
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// "step loss" of every log line.
+std::vector<std::string> losses(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    const auto elapsed = line.find(", \"lr\"");
+    out.push_back(line.substr(0, elapsed));
+  }
+  return out;
+}
+
+size_t line_count(const std::string& path) { return losses(path).size(); }
+
+TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
+  const int64_t steps = 300;
+  ASSERT_EQ(run_to_end(command(dir + "/whole", steps)), 0);
+  const auto expected = losses(dir + "/whole/log.jsonl");
+  ASSERT_EQ(expected.size(), size_t(steps));
+
+  const std::string killed = dir + "/killed";
+  const pid_t pid = spawn(command(killed, steps));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (line_count(killed + "/log.jsonl") < 12 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  const size_t lines_at_kill = line_count(killed + "/log.jsonl");
+  ASSERT_LT(lines_at_kill, size_t(steps));
+  ASSERT_TRUE(fs::exists(killed + "/checkpoint.pt"));
+
+  ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", killed, "--quiet"}), 0);
+  EXPECT_EQ(losses(killed + "/log.jsonl"), expected) << "killed after " << lines_at_kill << " logged steps";
+}
+
+TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {
+  for (const char* backbone : {"transformer", "minlstm", "gru", "lstm", "mamba"}) {
+    ASSERT_EQ(run_to_end(command(dir + "/" + backbone, 6, backbone)), 0) << backbone;
+    std::ifstream config(dir + "/" + backbone + "/config.yaml");
+    const std::string text((std::istreambuf_iterator<char>(config)), std::istreambuf_iterator<char>());
+    EXPECT_HAS(text, std::string("backbone: ") + backbone);
+    EXPECT_EQ(line_count(dir + "/" + backbone + "/log.jsonl"), 6u);
+  }
+}
+
+TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
+  ASSERT_EQ(run_to_end(command(dir + "/run", 3)), 0);
+  EXPECT_NE(run_to_end(command(dir + "/run", 3)), 0);  // the directory already holds a run
+  auto bad_data = command(dir + "/other", 3);
+  bad_data[7] = "data.path=" + dir + "/missing.hdf5";
+  EXPECT_NE(run_to_end(bad_data), 0);
+  EXPECT_FALSE(fs::exists(dir + "/other/checkpoint.pt"));
+}
+
+}  // namespace
+}  // namespace mindt
