@@ -2,8 +2,8 @@
 # Installs everything mindt needs on Debian 12 and builds it. Idempotent: a second run installs and
 # recompiles only what changed.
 #
-#   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, MuJoCo, BLAS
-#   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py — never system-wide
+#   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, qhull, BLAS
+#   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
 #
 # MINDT_HOME (default ~/.cache/mindt) lives outside the clone, so a fresh clone reuses downloads,
@@ -20,7 +20,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   python3 python3-venv python3-dev
   libhdf5-dev libeigen3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
-  libmujoco-dev libqhull-dev libopenblas-dev
+  libqhull-dev libopenblas-dev
 )
 
 say() { printf '[setup] %s\n' "$*" >&2; }
