@@ -74,6 +74,17 @@ const std::vector<CommandSpec>& all_commands() {
        {{"json", "", "print one JSON object (transitions, episodes, returns, keys, ...)", ""},
         {"env", "ENV", "halfcheetah, hopper or walker2d (needed when the sizes fit two envs)", ""}},
        run_data_info},
+      {"env check",
+       "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
+       "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",
+       "Steps ENV (halfcheetah, hopper, walker2d) with uniform random actions in [-1, 1] on a vector of\n"
+       "environments and reports the mean episode return with its spread, the mean length, the D4RL\n"
+       "normalized score (about 0: D4RL's REF_MIN is a random policy's return) and env steps per second.",
+       {{"episodes", "N", "episodes to run", "100"},
+        {"envs", "N", "environments stepped together", "10"},
+        {"threads", "N", "threads stepping them (0 = one per core)", "0"},
+        {"seed", "S", "seed of resets and actions", "0"}},
+       run_env_check},
       {"config show",
        "print the resolved configuration (file plus --set overrides), after checking every key",
        "mindt config show CONFIG [--set key.path=value ...]",
