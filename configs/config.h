@@ -113,12 +113,28 @@ struct DataConfig {
   }
 };
 
+struct EvalConfig {
+  std::vector<double> targets;  // returns to condition on; empty = DT's pair for the env
+  int64_t episodes = 10;        // per target and seed
+  int64_t every = 0;            // steps between evaluations while training; 0 = only at the end
+  std::string mode = "window";  // window | recurrent (see agents/decision_policy.h)
+
+  template <class V>
+  void visit(V& v) {
+    v.field("targets", targets);
+    v.field("episodes", episodes, at_least(0));
+    v.field("every", every, at_least(0));
+    v.field("mode", mode, one_of({"window", "recurrent"}));
+  }
+};
+
 struct Config {
   int64_t seed = 0;
   std::string device = "auto";  // auto = CUDA when available
   ModelConfig model;
   TrainConfig train;
   DataConfig data;
+  EvalConfig eval;
 
   template <class V>
   void visit(V& v) {
@@ -127,6 +143,7 @@ struct Config {
     v.section("model", model);
     v.section("train", train);
     v.section("data", data);
+    v.section("eval", eval);
   }
 };
 

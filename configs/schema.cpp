@@ -108,6 +108,18 @@ int64_t Reader::parse<int64_t>(const YAML::Node& node, const std::string& path) 
 }
 
 template <>
+std::vector<double> Reader::parse<std::vector<double>>(const YAML::Node& node, const std::string& path) const {
+  if (!node.IsSequence()) fail(path, node, "expected a list of numbers like [3600, 1800], got " + text_of(node));
+  std::vector<double> values;
+  for (size_t i = 0; i < node.size(); ++i) values.push_back(parse<double>(node[i], path + "[" + std::to_string(i) + "]"));
+  return values;
+}
+
+Check<std::vector<double>> non_empty() {
+  return [](const std::vector<double>& v) { return v.empty() ? std::string("at least one number") : std::string(); };
+}
+
+template <>
 double Reader::parse<double>(const YAML::Node& node, const std::string& path) const {
   if (node.IsScalar()) {
     const std::string& s = node.Scalar();

@@ -39,6 +39,7 @@ Check<T> positive();
 Check<double> in_range(double lo, double hi);
 Check<double> non_negative();
 Check<std::string> one_of(std::vector<std::string> choices);
+Check<std::vector<double>> non_empty();
 
 // Where the values came from: the file, and the key paths that --set overrides replaced.
 struct Sources {
@@ -103,6 +104,8 @@ bool Reader::parse<bool>(const YAML::Node&, const std::string&) const;
 template <>
 std::string Reader::parse<std::string>(const YAML::Node&, const std::string&) const;
 template <>
+std::vector<double> Reader::parse<std::vector<double>>(const YAML::Node&, const std::string&) const;
+template <>
 Check<double> positive<double>();
 template <>
 Check<int64_t> positive<int64_t>();
@@ -118,6 +121,10 @@ class Writer {
   void field(const char* key, const T& value, C = {}) {
     if constexpr (std::is_same_v<T, double>) {
       out_ << YAML::Key << key << YAML::Value << shortest_round_trip(value);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double v : value) out_ << shortest_round_trip(v);
+      out_ << YAML::EndSeq;
     } else {
       out_ << YAML::Key << key << YAML::Value << value;
     }

@@ -50,7 +50,7 @@ TEST(ConfigErrors, UnknownKeysAreNamedWithTheValidOnes) {
   const std::string top = error_of("seed: 1\nmodle: {}\n");
   EXPECT_HAS(top, "test.yaml:2");
   EXPECT_HAS(top, "unknown key 'modle'");
-  EXPECT_HAS(top, "valid keys: data, device, model, seed, train");
+  EXPECT_HAS(top, "valid keys: data, device, eval, model, seed, train");
   const std::string nested = error_of("model:\n  embeddim: 64\n");
   EXPECT_HAS(nested, "test.yaml:2");
   EXPECT_HAS(nested, "unknown key 'model.embeddim' in section 'model'");
@@ -65,6 +65,14 @@ TEST(ConfigErrors, WrongTypesSayWhatWasExpected) {
   EXPECT_HAS(error_of("data: {path: [a, b]}"), "data.path: expected a string, got a list");
   EXPECT_HAS(error_of("model: 3"), "model: expected a mapping of keys, got '3'");
   EXPECT_HAS(error_of("- 1\n- 2\n"), "test.yaml: expected a mapping of keys at the top level");
+  EXPECT_HAS(error_of("eval: {targets: 3600}"), "eval.targets: expected a list of numbers like [3600, 1800], got '3600'");
+  EXPECT_HAS(error_of("eval: {targets: [3600, high]}"), "eval.targets[1]: expected a finite number, got 'high'");
+}
+
+TEST(Config, ListsOfNumbersRoundTrip) {
+  Config c = parse_config("eval: {targets: [3600, 1800.5]}", "x.yaml");
+  EXPECT_EQ(c.eval.targets, (std::vector<double>{3600, 1800.5}));
+  EXPECT_EQ(parse_config(to_yaml(c), "again").eval.targets, c.eval.targets);
 }
 
 TEST(ConfigErrors, OutOfRangeValuesSayTheRange) {
