@@ -38,4 +38,12 @@ double normalized_score(const std::string& env, double episode_return) {
   return 100.0 * (episode_return - r.random_return) / (r.expert_return - r.random_return);
 }
 
+std::vector<double> dt_target_returns(const std::string& env) {
+  if (env == "halfcheetah") return {12000, 6000};
+  if (env == "hopper") return {3600, 1800};
+  if (env == "walker2d") return {5000, 2500};
+  reference_scores(env);  // throws the "unknown env" message
+  return {};
+}
+
 }  // namespace mindt::envs

@@ -21,4 +21,8 @@ const std::vector<std::string>& d4rl_env_names();
 ReferenceScores reference_scores(const std::string& env);
 double normalized_score(const std::string& env, double episode_return);
 
+// The two returns the Decision Transformer conditions on when evaluating (high, then low):
+// halfcheetah 12000/6000, hopper 3600/1800, walker2d 5000/2500.
+std::vector<double> dt_target_returns(const std::string& env);
+
 }  // namespace mindt::envs

@@ -18,6 +18,21 @@ const std::vector<CommandSpec>& all_commands() {
         {"resume", "RUN_DIR", "continue the run in RUN_DIR from its checkpoint", ""},
         {"quiet", "", "no progress line", ""}},
        run_train},
+      {"eval",
+       "evaluate a trained checkpoint: D4RL-normalized returns for each target return",
+       "mindt eval CHECKPOINT [--targets R,R] [--episodes N] [--seeds S,S] [--mode window|recurrent]",
+       "Rolls the checkpoint's policy out in our MuJoCo env (the checkpoint's data.env unless --env),\n"
+       "conditioned on each target return (the return-to-go decreased by each reward, scaled by\n"
+       "data.reward_scale), and prints the mean ± std of raw and normalized returns over episodes and\n"
+       "seeds. Defaults come from the checkpoint's eval section.",
+       {{"targets", "R,R,...", "target returns (default: eval.targets, else DT's pair for the env)", ""},
+        {"episodes", "N", "episodes per target and seed (default: eval.episodes)", ""},
+        {"seeds", "S,S,...", "environment seeds", "0"},
+        {"mode", "window|recurrent", "inference mode (default: eval.mode)", ""},
+        {"env", "ENV", "evaluate in another env with the same dimensions", ""},
+        {"out", "FILE", "also write the results as JSON to FILE (atomically)", ""},
+        {"json", "", "print the results as JSON", ""}},
+       run_eval},
       {"bench scan",
        "time the linear-scan kernels and the minGRU/minLSTM layers against their baselines",
        "mindt bench scan [options]",

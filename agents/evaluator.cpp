@@ -1,0 +1,113 @@
+#include "agents/evaluator.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "envs/d4rl_scores.h"
+#include "envs/vector_env.h"
+
+namespace mindt {
+namespace {
+
+struct EpisodeStats {
+  std::vector<double> returns, lengths;
+};
+
+EpisodeStats roll_out(DecisionModel& model, const EvalOptions& o, double target, uint64_t seed) {
+  const int n = static_cast<int>(o.episodes);
+  envs::VectorEnv venv(o.env, n, seed, o.threads);
+  const int S = venv.obs_dim(), A = venv.act_dim();
+  if (S != model->state_dim() || A != model->act_dim()) {
+    throw std::runtime_error("evaluate: the model takes " + std::to_string(model->state_dim()) + "-dim states and " +
+                             std::to_string(model->act_dim()) + "-dim actions; " + o.env + " has " +
+                             std::to_string(S) + " and " + std::to_string(A));
+  }
+  DecisionPolicy policy(model, o.mode);
+  policy.reset(n);
+  std::vector<double> obs(n * S), actions(n * A), rewards(n);
+  std::vector<uint8_t> terminated(n), truncated(n), done(n, 0);
+  venv.reset(obs.data());
+  at::Tensor rtg = at::full({n}, target / o.reward_scale, at::kDouble);
+  EpisodeStats stats;
+  stats.returns.assign(n, 0.0);
+  stats.lengths.assign(n, 0.0);
+  const int64_t last_timestep = model->config().max_ep_len - 1;
+  for (int64_t t = 0; std::count(done.begin(), done.end(), 1) < n; ++t) {
+    const at::Tensor state = at::from_blob(obs.data(), {n, S}, at::kDouble).to(at::kFloat);
+    const at::Tensor timestep = at::full({n}, std::min(t, last_timestep), at::kLong);
+    const at::Tensor action = policy.act(state, rtg.to(at::kFloat), timestep).to(at::kCPU, at::kDouble).contiguous();
+    const double* a = action.data_ptr<double>();
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < A; ++j) actions[i * A + j] = done[i] ? 0.0 : a[i * A + j];
+    }
+    venv.step(actions.data(), obs.data(), rewards.data(), terminated.data(), truncated.data());
+    auto r = rtg.accessor<double, 1>();
+    for (int i = 0; i < n; ++i) {
+      if (done[i]) continue;
+      stats.returns[i] += rewards[i];
+      stats.lengths[i] += 1;
+      r[i] -= rewards[i] / o.reward_scale;
+      if (terminated[i] || truncated[i]) done[i] = 1;
+    }
+  }
+  return stats;
+}
+
+void mean_std(const std::vector<double>& v, double& mean, double& std) {
+  mean = 0;
+  for (double x : v) mean += x / double(v.size());
+  double var = 0;
+  for (double x : v) var += (x - mean) * (x - mean) / double(v.size());
+  std = std::sqrt(var);
+}
+
+}  // namespace
+
+std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options) {
+  EvalOptions o = options;
+  if (o.targets.empty()) o.targets = envs::dt_target_returns(o.env);
+  if (o.episodes < 1) throw std::invalid_argument("evaluate: episodes must be at least 1");
+  std::vector<TargetResult> results;
+  for (double target : o.targets) {
+    TargetResult r;
+    r.target = target;
+    std::vector<double> lengths, scores;
+    for (uint64_t seed : o.seeds) {
+      const EpisodeStats s = roll_out(model, o, target, seed);
+      r.returns.insert(r.returns.end(), s.returns.begin(), s.returns.end());
+      lengths.insert(lengths.end(), s.lengths.begin(), s.lengths.end());
+    }
+    for (double x : r.returns) scores.push_back(envs::normalized_score(o.env, x));
+    r.episodes = static_cast<int64_t>(r.returns.size());
+    mean_std(r.returns, r.return_mean, r.return_std);
+    mean_std(scores, r.score_mean, r.score_std);
+    double unused = 0;
+    mean_std(lengths, r.length_mean, unused);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results) {
+  std::ostringstream o;
+  o << std::setprecision(10) << "{\"env\": \"" << options.env << "\", \"mode\": \"" << to_string(options.mode)
+    << "\", \"seeds\": [";
+  for (size_t i = 0; i < options.seeds.size(); ++i) o << (i ? ", " : "") << options.seeds[i];
+  o << "], \"targets\": [";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const TargetResult& r = results[i];
+    o << (i ? ", " : "") << "{\"target\": " << r.target << ", \"episodes\": " << r.episodes
+      << ", \"return_mean\": " << r.return_mean << ", \"return_std\": " << r.return_std
+      << ", \"score_mean\": " << r.score_mean << ", \"score_std\": " << r.score_std
+      << ", \"length_mean\": " << r.length_mean << ", \"returns\": [";
+    for (size_t k = 0; k < r.returns.size(); ++k) o << (k ? ", " : "") << r.returns[k];
+    o << "]}";
+  }
+  o << "]}\n";
+  return o.str();
+}
+
+}  // namespace mindt

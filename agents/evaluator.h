@@ -1,0 +1,42 @@
+// Evaluating a decision model the Decision Transformer's way: roll it out in our MuJoCo environments
+// conditioned on a target return, the return-to-go decreased by each reward (scaled by
+// data.reward_scale) as the episode goes, and report raw and D4RL-normalized returns.
+//
+// Episodes run batched: all episodes of one target and seed step together in a VectorEnv; episodes
+// that ended get zero actions and no further reward until the slowest is done.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/decision_model.h"
+#include "agents/decision_policy.h"
+
+namespace mindt {
+
+struct EvalOptions {
+  std::string env;                 // halfcheetah | hopper | walker2d
+  std::vector<double> targets;     // empty = DT's pair for the env
+  int64_t episodes = 10;           // per target and seed
+  std::vector<uint64_t> seeds = {0};
+  InferenceMode mode = InferenceMode::kWindow;
+  double reward_scale = 1000;
+  int threads = 0;                 // environment threads (0 = one per core)
+};
+
+struct TargetResult {
+  double target = 0;
+  int64_t episodes = 0;
+  double return_mean = 0, return_std = 0;  // over all episodes of all seeds
+  double score_mean = 0, score_std = 0;    // D4RL normalized
+  double length_mean = 0;
+  std::vector<double> returns;             // every episode, seed by seed
+};
+
+std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options);
+
+// {"env", "mode", "seeds", "targets": [{"target", "episodes", "return_mean", …, "returns": […]}]}
+std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results);
+
+}  // namespace mindt
