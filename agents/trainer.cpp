@@ -14,6 +14,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
+#include "agents/evaluator.h"
 #include "configs/atomic_file.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
@@ -77,6 +78,38 @@ void truncate_log(const std::string& path, int64_t step) {
     if (std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
   }
   write_atomically(path, [&](const std::string& temporary) { std::ofstream(temporary) << kept; });
+}
+
+// Evaluates per config.eval, logs one line and writes run_dir/eval.json; returns the log line.
+void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, std::ofstream& log,
+                       const fs::path& run_dir, bool progress) {
+  EvalOptions o;
+  o.env = config.data.env;
+  o.targets = config.eval.targets;
+  o.episodes = config.eval.episodes;
+  o.mode = parse_inference_mode(config.eval.mode);
+  o.reward_scale = config.data.reward_scale;
+  o.seeds = {static_cast<uint64_t>(config.seed)};
+  const auto results = evaluate(model, o);
+  model->train();
+  std::ostringstream line;
+  line << std::setprecision(8) << "{\"step\": " << step << ", \"eval\": [";
+  for (size_t i = 0; i < results.size(); ++i) {
+    line << (i ? ", " : "") << "{\"target\": " << results[i].target << ", \"return_mean\": " << results[i].return_mean
+         << ", \"score_mean\": " << results[i].score_mean << ", \"score_std\": " << results[i].score_std << "}";
+  }
+  line << "]}\n";
+  log << line.str() << std::flush;
+  const std::string json = results_json(o, results);
+  write_atomically((run_dir / "eval.json").string(), [&](const std::string& temporary) { std::ofstream(temporary) << json; });
+  if (progress) {
+    std::cerr << "\n[eval] step " << step << ":";
+    for (const auto& r : results) {
+      std::cerr << "  target " << std::defaultfloat << r.target << " → normalized " << std::fixed << std::setprecision(1) << r.score_mean
+                << " ± " << r.score_std;
+    }
+    std::cerr << "\n";
+  }
 }
 
 void save_training_checkpoint(const std::string& path, DecisionModel& model, const config::Config& config,
@@ -196,6 +229,10 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     }
     if (step % t.checkpoint_every == 0 || step == t.steps) {
       save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
+    }
+    const bool periodic = config.eval.every > 0 && step % config.eval.every == 0;
+    if (config.eval.episodes > 0 && (periodic || step == t.steps)) {
+      evaluate_into_log(model, config, step, log, run_dir, options.progress);
     }
     if (options.progress && (Clock::now() - last_progress > std::chrono::milliseconds(500) || step == t.steps)) {
       last_progress = Clock::now();

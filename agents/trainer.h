@@ -4,8 +4,11 @@
 //
 // A run lives in one directory:
 //   config.yaml      the resolved config it was started with
-//   log.jsonl        one JSON object per log line: step, loss, lr, samples_per_s, elapsed_s
+//   log.jsonl        one JSON object per line: {step, loss, lr, samples_per_s, elapsed_s}, and after
+//                    each evaluation {step, eval: [{target, return_mean, score_mean, score_std}]}
+//   eval.json        the latest evaluation in full (agents/evaluator.h), every episode's return
 //   checkpoint.pt    model + config (docs/checkpoints.md) + optimizer state, step and RNG state
+// Evaluation (eval.episodes > 0) runs every eval.every steps and at the end, in data.env.
 // Checkpoints are written every train.checkpoint_every steps, at the end, and when should_stop()
 // turns true (Ctrl-C); each replaces the last atomically. Resuming restores the model, optimizer,
 // step, dropout RNG and the sampler's position, so on the CPU a resumed run computes the same losses
