@@ -108,3 +108,34 @@ TEST(ConfigErrors, SyntaxErrorsAndMissingFiles) {
 
 }  // namespace
 }  // namespace mindt::config
+
+#include <filesystem>
+
+namespace mindt::config {
+namespace {
+
+// Every preset in configs/<env>-<dataset>-v2/ loads, names its env and DT's targets, and presets of
+// one experiment differ only in model.backbone.
+TEST(Presets, EveryPresetLoadsAndOnlyTheBackboneDiffers) {
+  int presets = 0;
+  for (const auto& folder : std::filesystem::directory_iterator(std::string(MINDT_SOURCE_DIR) + "/configs")) {
+    if (!folder.is_directory()) continue;
+    std::string reference_yaml;
+    for (const char* backbone : {"transformer", "mingru", "minlstm"}) {
+      const std::string path = folder.path().string() + "/" + backbone + ".yaml";
+      ASSERT_TRUE(std::filesystem::exists(path)) << path;
+      Config c = load_config(path);
+      ++presets;
+      EXPECT_EQ(c.model.backbone, backbone);
+      EXPECT_EQ(folder.path().filename().string().rfind(c.data.env + "-", 0), 0u) << path;
+      EXPECT_EQ(c.eval.targets.size(), 2u) << path;
+      c.model.backbone = "transformer";
+      if (reference_yaml.empty()) reference_yaml = to_yaml(c);
+      EXPECT_EQ(to_yaml(c), reference_yaml) << path << " differs from its transformer preset beyond model.backbone";
+    }
+  }
+  EXPECT_EQ(presets, 27);
+}
+
+}  // namespace
+}  // namespace mindt::config
