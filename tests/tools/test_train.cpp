@@ -37,7 +37,8 @@ struct TrainFixture : ::testing::Test {
     return {MINDT_BINARY, "train", std::string(MINDT_SOURCE_DIR) + "/configs/base.yaml", "--quiet", "--out", out,
             "--set", "data.path=" + data, "--set", "train.steps=" + std::to_string(steps), "--set", "train.log_every=1",
             "--set", "train.checkpoint_every=5", "--set", "train.batch_size=8", "--set", "train.warmup_steps=50",
-            "--set", "model.embed_dim=32", "--set", "model.n_layers=2", "--set", "model.backbone=" + backbone};
+            "--set", "model.embed_dim=32", "--set", "model.n_layers=2", "--set", "model.backbone=" + backbone,
+            "--set", "eval.episodes=0"};
   }
 };
 
@@ -106,6 +107,19 @@ TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {
     EXPECT_HAS(text, std::string("backbone: ") + backbone);
     EXPECT_EQ(line_count(dir + "/" + backbone + "/log.jsonl"), 6u);
   }
+}
+
+TEST_F(TrainFixture, LearningCurvesPlotFromTheLogs) {
+  ASSERT_EQ(run_to_end(command(dir + "/a", 10)), 0);
+  ASSERT_EQ(run_to_end(command(dir + "/b", 10, "transformer")), 0);
+  const std::string png = dir + "/curves.png";
+  ASSERT_EQ(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/a", dir + "/b", "--out", png}), 0);
+  ASSERT_TRUE(fs::exists(png));
+  std::ifstream in(png, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  EXPECT_NE(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/nothing"}), 0);
 }
 
 TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
