@@ -19,6 +19,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
+#include "envs/env_specs.h"
 
 namespace mindt {
 namespace {
@@ -124,6 +125,27 @@ void save_training_checkpoint(const std::string& path, DecisionModel& model, con
   write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
 }
 
+// A dataset of another env would train fine and fail only at evaluation, hours later: refuse it now.
+void check_data_fits_env(const datasets::D4rlDataset& data, const config::Config& config) {
+  const std::string& env = config.data.env;
+  const envs::EnvDims dims = envs::env_dims(env);
+  if (data.obs_dim() != dims.obs_dim || data.act_dim() != dims.act_dim) {
+    const auto fitting = envs::envs_with_dims(data.obs_dim(), data.act_dim());
+    std::string hint = fitting.empty() ? "no D4RL locomotion env has these sizes" : "it fits " + fitting[0];
+    if (fitting.size() > 1) hint += " or " + fitting[1];
+    throw std::runtime_error(config.data.path + " has " + std::to_string(data.obs_dim()) + "-dim observations and " +
+                             std::to_string(data.act_dim()) + "-dim actions, but data.env is " + env + " (" +
+                             std::to_string(dims.obs_dim) + " and " + std::to_string(dims.act_dim) + "): " + hint +
+                             "; use that env's preset or --set data.env=…");
+  }
+  const auto named = data.metadata.find("env");
+  if (named == data.metadata.end()) return;
+  const auto* name = std::get_if<std::string>(&named->second);
+  if (name && name->rfind(env, 0) != 0) {
+    throw std::runtime_error(config.data.path + ": metadata/env says '" + *name + "', but data.env is " + env);
+  }
+}
+
 }  // namespace
 
 config::Config load_run_config(const std::string& run_dir, const std::vector<std::string>& overrides) {
@@ -145,13 +167,18 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     if (fs::exists(run_dir) && !fs::is_empty(run_dir)) {
       throw std::runtime_error(options.run_dir + " already holds a run; resume it with --resume or choose another --out");
     }
+  }
+
+  // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
+  // It is read and checked before the run directory exists, so bad input leaves nothing behind.
+  const datasets::D4rlDataset data = datasets::read_d4rl(config.data.path);
+  check_data_fits_env(data, config);
+  const c10::Device device = resolve_device(config.device);
+  if (!options.resume) {
     fs::create_directories(run_dir);
     write_atomically((run_dir / "config.yaml").string(),
                      [&](const std::string& temporary) { std::ofstream(temporary) << config::to_yaml(config); });
   }
-
-  // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
-  const datasets::D4rlDataset data = datasets::read_d4rl(config.data.path);
   auto episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
   datasets::SamplerOptions sampling;
   sampling.context_len = config.model.context_len;
@@ -162,7 +189,6 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
 
   at::manual_seed(config.seed);
-  const c10::Device device = resolve_device(config.device);
   DecisionModel model(config.model, data.obs_dim(), data.act_dim());
   model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
   model->to(device);

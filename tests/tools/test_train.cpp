@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "datasets/d4rl_dataset.h"
 #include "tests/datasets/fixtures.h"
@@ -122,13 +124,52 @@ TEST_F(TrainFixture, LearningCurvesPlotFromTheLogs) {
   EXPECT_NE(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/nothing"}), 0);
 }
 
+// Runs the command and returns its exit status and everything it printed.
+std::pair<int, std::string> run_capturing(const std::vector<std::string>& args, const std::string& output_file) {
+  std::string line;
+  for (const auto& a : args) line += shell_quote(a) + " ";
+  const int status = std::system((line + "> " + shell_quote(output_file) + " 2>&1").c_str());
+  std::ifstream in(output_file);
+  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
 TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
+  const std::string printed = dir + "/printed.txt";
   ASSERT_EQ(run_to_end(command(dir + "/run", 3)), 0);
-  EXPECT_NE(run_to_end(command(dir + "/run", 3)), 0);  // the directory already holds a run
-  auto bad_data = command(dir + "/other", 3);
-  bad_data[7] = "data.path=" + dir + "/missing.hdf5";
-  EXPECT_NE(run_to_end(bad_data), 0);
-  EXPECT_FALSE(fs::exists(dir + "/other/checkpoint.pt"));
+  auto [status, text] = run_capturing(command(dir + "/run", 3), printed);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "already holds a run");
+
+  auto with = [&](const std::string& out, const std::string& key_value) {
+    auto args = command(out, 3);
+    args.push_back("--set");
+    args.push_back(key_value);
+    return run_capturing(args, printed);
+  };
+  std::tie(status, text) = with(dir + "/missing", "data.path=" + dir + "/missing.hdf5");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, dir + "/missing.hdf5");
+  EXPECT_FALSE(fs::exists(dir + "/missing")) << "a failed start must leave no run directory behind";
+
+  // The fixture's data is hopper-shaped (11/3); a walker2d preset expects 17/6.
+  std::tie(status, text) = with(dir + "/walker", "data.env=walker2d");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "11-dim observations and 3-dim actions, but data.env is walker2d (17 and 6): it fits hopper");
+  EXPECT_FALSE(fs::exists(dir + "/walker"));
+
+  std::tie(status, text) = with(dir + "/targets", "eval.targets=[3600, lots]");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "eval.targets[1]: expected a finite number, got 'lots'");
+  EXPECT_FALSE(fs::exists(dir + "/targets"));
+
+  // A file that names another env in its metadata is refused even when the sizes fit.
+  auto labelled = mindt::testing::make_dataset({60, 60}, {1, 0}, 11, 3);
+  labelled.metadata["env"] = std::string("walker2d-medium-v2");
+  datasets::write_d4rl(dir + "/labelled.hdf5", labelled);
+  std::tie(status, text) = with(dir + "/labelled", "data.path=" + dir + "/labelled.hdf5");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "metadata/env says 'walker2d-medium-v2', but data.env is hopper");
+  EXPECT_FALSE(fs::exists(dir + "/labelled"));
 }
 
 }  // namespace
