@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "configs/config.h"
+#include "configs/sac_config.h"
 
 namespace mindt::config {
 namespace {
@@ -44,8 +45,11 @@ void apply_override(YAML::Node& root, const std::string& text, Sources& sources)
 
 }  // namespace
 
-Config parse_config(const std::string& yaml_text, const std::string& source,
-                    const std::vector<std::string>& overrides) {
+namespace {
+
+// Every config type (Config, SacConfig) is read the same way: YAML → overrides → visit → checks.
+template <class C>
+C parse_as(const std::string& yaml_text, const std::string& source, const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -56,22 +60,23 @@ Config parse_config(const std::string& yaml_text, const std::string& source,
   if (!root.IsMap()) throw ConfigError(source + ": expected a mapping of keys at the top level");
   Sources sources{source, {}};
   for (const auto& o : overrides) apply_override(root, o, sources);
-  Config config;
+  C config;
   Reader reader(root, sources, "");
   config.visit(reader);
   reader.finish();
   return config;
 }
 
-Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot open config file (does it exist?)");
   std::stringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), path, overrides);
+  return text.str();
 }
 
-std::string to_yaml(Config& config) {
+template <class C>
+std::string yaml_of(C& config) {
   YAML::Emitter out;
   out.SetDoublePrecision(17);
   out << YAML::BeginMap;
@@ -80,5 +85,29 @@ std::string to_yaml(Config& config) {
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
+
+}  // namespace
+
+Config parse_config(const std::string& yaml_text, const std::string& source,
+                    const std::vector<std::string>& overrides) {
+  return parse_as<Config>(yaml_text, source, overrides);
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_config(read_text(path), path, overrides);
+}
+
+std::string to_yaml(Config& config) { return yaml_of(config); }
+
+SacConfig parse_sac_config(const std::string& yaml_text, const std::string& source,
+                           const std::vector<std::string>& overrides) {
+  return parse_as<SacConfig>(yaml_text, source, overrides);
+}
+
+SacConfig load_sac_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_sac_config(read_text(path), path, overrides);
+}
+
+std::string to_yaml(SacConfig& config) { return yaml_of(config); }
 
 }  // namespace mindt::config

@@ -224,7 +224,9 @@ void H5File::ensure_parent_groups(const std::string& key) {
   for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1)) {
     const std::string group = key.substr(0, slash);
     if (H5Lexists(file_.get(), group.c_str(), H5P_DEFAULT) > 0) continue;
-    Hid created(H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Hid gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(gcpl.get(), 0);  // no timestamps: the same data gives the same bytes
+    Hid created(H5Gcreate2(file_.get(), group.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
     if (!created.valid()) fail(key, "cannot create group '" + group + "'");
   }
 }
@@ -232,8 +234,15 @@ void H5File::ensure_parent_groups(const std::string& key) {
 namespace {
 
 // Chunks of about 1 MiB whole rows: large enough for gzip to work well, small enough to stream.
-Hid chunked_gzip(const std::vector<hsize_t>& dims, size_t element_size) {
+// Dataset creation properties without modification times, so files are reproducible byte for byte.
+Hid untimed() {
   Hid plist(H5Pcreate(H5P_DATASET_CREATE));
+  H5Pset_obj_track_times(plist.get(), 0);
+  return plist;
+}
+
+Hid chunked_gzip(const std::vector<hsize_t>& dims, size_t element_size) {
+  Hid plist = untimed();
   if (dims.empty() || dims[0] == 0) return plist;
   std::vector<hsize_t> chunk = dims;
   hsize_t row_bytes = element_size;
@@ -284,7 +293,7 @@ void H5File::write_string(const std::string& key, const std::string& value) {
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
   const char* text = value.c_str();
   if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) fail(key, "cannot write it");
 }
@@ -292,14 +301,14 @@ void H5File::write_string(const std::string& key, const std::string& value) {
 void H5File::write_number(const std::string& key, double value) {
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
   if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
 }
 
 void H5File::write_integer(const std::string& key, int64_t value) {
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
   if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
 }
 

@@ -33,6 +33,28 @@ const std::vector<CommandSpec>& all_commands() {
         {"out", "FILE", "also write the results as JSON to FILE (atomically)", ""},
         {"json", "", "print the results as JSON", ""}},
        run_eval},
+      {"sac train",
+       "train a behaviour policy online with Soft Actor-Critic in one of our MuJoCo envs",
+       "mindt sac train ENV [--config FILE] [--set key=value ...] [--out RUN_DIR]\n       mindt sac train --resume RUN_DIR [--set steps=N]",
+       "Soft Actor-Critic as D4RL trained its behaviour policies (rlkit: 256x256 ReLU MLPs, tanh-Gaussian\n"
+       "policy, twin Q networks with target networks, automatic entropy tuning, one gradient step per\n"
+       "environment step); defaults and every key in configs/sac.yaml. Writes RUN_DIR/config.yaml,\n"
+       "log.jsonl, a policy snapshot at every evaluation (policies/step_N.pt, the files `mindt data make\n"
+       "--policy` takes), and checkpoint.pt + buffer.hdf5 (the replay buffer in D4RL format: the\n"
+       "medium-replay data) for --resume. Ctrl-C checkpoints and stops.",
+       {{"config", "FILE", "a SAC config (default: the built-in defaults, as in configs/sac.yaml)", ""},
+        {"set", "key=value", "override one config key (repeatable), e.g. --set steps=300000", "", true},
+        {"out", "RUN_DIR", "the run's directory (default: runs/sac-<env>-seed<seed>); must be new or empty", ""},
+        {"resume", "RUN_DIR", "continue the run in RUN_DIR from its checkpoint", ""},
+        {"quiet", "", "no progress line", ""}},
+       run_sac_train},
+      {"sac eval",
+       "evaluate a SAC policy file: return and normalized score of its deterministic (mean) actions",
+       "mindt sac eval POLICY [--episodes N] [--seed S]",
+       "Rolls a policy file (from `mindt sac train` or agents/behaviour_policies/) out in its env with\n"
+       "the mean action and prints the mean ± std return and the D4RL-normalized score.",
+       {{"episodes", "N", "episodes", "10"}, {"seed", "S", "environment seed of the first episode", "0"}},
+       run_sac_eval},
       {"bench scan",
        "time the linear-scan kernels and the minGRU/minLSTM layers against their baselines",
        "mindt bench scan [options]",
@@ -89,6 +111,26 @@ const std::vector<CommandSpec>& all_commands() {
        {{"json", "", "print one JSON object (transitions, episodes, returns, keys, ...)", ""},
         {"env", "ENV", "halfcheetah, hopper or walker2d (needed when the sizes fit two envs)", ""}},
        run_data_info},
+      {"data make",
+       "make a D4RL-format dataset (random, medium, medium-replay, expert, medium-expert) in our envs",
+       "mindt data make ENV-QUALITY [--out FILE] [--transitions N] [--seed S] [--policy FILE]",
+       "Rolls behaviour policies out the way D4RL's collect_data.py did: whole episodes until N\n"
+       "transitions (the last one cut), actions sampled from the tanh-Gaussian SAC policy, infos/qpos,\n"
+       "qvel and action_log_probs recorded. random = uniform actions; medium, expert = the policies\n"
+       "shipped in agents/behaviour_policies/ (or --policy); medium-expert = medium cut after its last\n"
+       "finished episode, then expert (2N rows); medium-replay = the replay buffer of a SAC run up to\n"
+       "its medium policy (--sac-run, --until). The same seed gives the same file.",
+       {{"out", "FILE", "where to write (default: data/ENV-QUALITY-v2.hdf5); written atomically", ""},
+        {"transitions", "N", "rows (per part for medium-expert)", "1000000"},
+        {"seed", "S", "seed of resets and action noise", "0"},
+        {"policy", "FILE", "the (medium) policy file instead of the shipped one", ""},
+        {"expert-policy", "FILE", "the expert policy file for medium-expert instead of the shipped one", ""},
+        {"sac-run", "RUN_DIR", "medium-replay: the `mindt sac train` run whose replay buffer to use", ""},
+        {"until", "STEP", "medium-replay: keep the buffer's first STEP transitions (default: all)", ""},
+        {"if-absent", "", "do nothing when the output exists", ""},
+        {"force", "", "replace an existing output", ""},
+        {"quiet", "", "no progress line", ""}},
+       run_data_make},
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",
