@@ -121,6 +121,7 @@ config::SacConfig small_run(int64_t steps) {
   c.eval_episodes = 3;
   c.log_every = 250;
   c.checkpoint_every = 1000;
+  c.threads = 1;  // tiny ops: OpenMP barriers only slow them, badly so beside other ctest jobs
   return c;
 }
 

@@ -1,0 +1,118 @@
+// `mindt data make` as a user runs it: a small dataset made from a shipped behaviour policy is the
+// same file twice over, passes our reader, and h5py finds D4RL's keys in it; medium-expert is the two
+// parts stitched; bad requests are explained and write nothing.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <tuple>
+
+#include "datasets/d4rl_dataset.h"
+#include "datasets/episodes.h"
+#include "tests/expect_text.h"
+
+namespace mindt {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::pair<int, std::string> run(const std::string& arguments, const std::string& dir) {
+  const std::string printed = dir + "/printed.txt";
+  const int status = std::system((std::string(MINDT_BINARY) + " " + arguments + " > " + printed + " 2>&1").c_str());
+  std::ifstream in(printed);
+  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+struct DataMake : ::testing::Test {
+  std::string dir = ::testing::TempDir() + "/data_make_" + std::to_string(::getpid());
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+};
+
+TEST_F(DataMake, ShippedPolicyGivesTheSameD4rlFileTwice) {
+  const std::string a = dir + "/a.hdf5", b = dir + "/b.hdf5";
+  for (const auto& out : {a, b}) {
+    const auto [status, text] = run("data make hopper-medium --transitions 5000 --seed 3 --quiet --out " + out, dir);
+    ASSERT_EQ(status, 0) << text;
+    EXPECT_HAS(text, "wrote " + out + ": 5000 transitions");
+  }
+  EXPECT_EQ(bytes_of(a), bytes_of(b)) << "the same seed must give the same bytes";
+  EXPECT_NE(bytes_of(a), bytes_of((run("data make hopper-medium --transitions 5000 --seed 4 --quiet --out " + dir + "/c.hdf5", dir),
+                                  dir + "/c.hdf5")));
+
+  datasets::ReadOptions read;
+  read.infos = true;
+  read.next_observations = true;
+  const datasets::D4rlDataset d = datasets::read_d4rl(a, read);
+  EXPECT_EQ(d.size(), 5000);
+  EXPECT_EQ(std::get<std::string>(d.metadata.at("env")), "hopper-medium-v2");
+  EXPECT_EQ(std::get<std::string>(d.metadata.at("algorithm")), "SAC");
+  // The shipped medium policy walks: its episodes are far longer and richer than a random policy's
+  // (≈ 20 steps, return ≈ 18).
+  double total = 0;
+  int64_t finished = 0;
+  for (const auto& e : datasets::split_episodes(d.terminals, d.timeouts, d.rewards)) {
+    if (e.end == datasets::EpisodeEnd::kUnfinished) continue;
+    total += e.episode_return;
+    ++finished;
+  }
+  ASSERT_GT(finished, 0);
+  EXPECT_GT(total / double(finished), 500.0);
+
+  const std::string check = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/tools/h5py_d4rl_keys.py " + a +
+                            " 11 3 6 5000";
+  EXPECT_EQ(std::system(check.c_str()), 0) << check;
+}
+
+TEST_F(DataMake, MediumExpertIsMediumCutAtAnEpisodeEndThenExpert) {
+  const std::string out = dir + "/me.hdf5";
+  const auto [status, text] = run("data make hopper-medium-expert --transitions 3000 --quiet --out " + out, dir);
+  ASSERT_EQ(status, 0) << text;
+  const datasets::D4rlDataset d = datasets::read_d4rl(out);
+  const auto medium = datasets::read_d4rl((run("data make hopper-medium --transitions 3000 --quiet --out " + dir + "/m.hdf5", dir),
+                                           dir + "/m.hdf5"));
+  int64_t cut = medium.size();
+  while (!medium.terminals[cut - 1] && !medium.timeouts[cut - 1]) --cut;
+  EXPECT_EQ(d.size(), cut + 3000);
+  EXPECT_TRUE(std::equal(medium.observations.data.begin(), medium.observations.data.begin() + cut * 11,
+                         d.observations.data.begin()));
+}
+
+TEST_F(DataMake, ExplainsBadRequestsAndWritesNothing) {
+  auto [status, text] = run("data make hopper-average --out " + dir + "/x.hdf5", dir);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "'hopper-average' is not ENV-QUALITY");
+  std::tie(status, text) = run("data make hopper-medium --policy " + dir + "/none.pt --out " + dir + "/x.hdf5", dir);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, dir + "/none.pt: no such policy file");
+  std::tie(status, text) = run("data make walker2d-medium --policy " + std::string(MINDT_SOURCE_DIR) +
+                                   "/agents/behaviour_policies/hopper-medium.pt --out " + dir + "/x.hdf5",
+                               dir);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "is a policy for hopper, not walker2d");
+  std::tie(status, text) = run("data make hopper-medium-replay --out " + dir + "/x.hdf5", dir);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "give --sac-run RUN_DIR");
+  EXPECT_FALSE(fs::exists(dir + "/x.hdf5"));
+
+  std::ofstream(dir + "/taken.hdf5") << "keep me";
+  std::tie(status, text) = run("data make hopper-random --transitions 100 --out " + dir + "/taken.hdf5", dir);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "exists; pass --force");
+  std::tie(status, text) = run("data make hopper-random --transitions 100 --if-absent --out " + dir + "/taken.hdf5", dir);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(bytes_of(dir + "/taken.hdf5"), "keep me");
+}
+
+}  // namespace
+}  // namespace mindt
