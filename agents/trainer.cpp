@@ -106,7 +106,7 @@ void evaluate_into_log(DecisionModel& model, const config::Config& config, int64
   if (progress) {
     std::cerr << "\n[eval] step " << step << ":";
     for (const auto& r : results) {
-      std::cerr << "  target " << std::defaultfloat << r.target << " → normalized " << std::fixed << std::setprecision(1) << r.score_mean
+      std::cerr << "  target " << std::defaultfloat << std::setprecision(6) << r.target << " → normalized " << std::fixed << std::setprecision(1) << r.score_mean
                 << " ± " << r.score_std;
     }
     std::cerr << "\n";
