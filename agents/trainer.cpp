@@ -15,6 +15,7 @@
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
 #include "agents/evaluator.h"
+#include "agents/run_files.h"
 #include "configs/atomic_file.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
@@ -26,15 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-c10::Device resolve_device(const std::string& device) {
-  if (device == "cpu") return c10::Device(c10::kCPU);
-  if (device == "cuda") {
-    if (!torch::cuda::is_available()) throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
-    return c10::Device(c10::kCUDA, 0);
-  }
-  return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
-}
 
 struct Batch {
   at::Tensor states, actions, returns, timesteps, mask;
@@ -70,17 +62,6 @@ std::string format_duration(double seconds) {
 }
 
 // Keeps the log lines of steps ≤ `step` (those the checkpoint covers), rewriting the file atomically.
-void truncate_log(const std::string& path, int64_t step) {
-  std::ifstream in(path);
-  std::string kept;
-  for (std::string line; std::getline(in, line);) {
-    const auto at = line.find("\"step\": ");
-    if (at == std::string::npos) continue;
-    if (std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
-  }
-  write_atomically(path, [&](const std::string& temporary) { std::ofstream(temporary) << kept; });
-}
-
 // Evaluates per config.eval, logs one line and writes run_dir/eval.json; returns the log line.
 void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, std::ofstream& log,
                        const fs::path& run_dir, bool progress) {
@@ -118,7 +99,7 @@ void save_training_checkpoint(const std::string& path, DecisionModel& model, con
   torch::serialize::OutputArchive archive;
   write_model(archive, model, config);
   archive.write("trainer/step", c10::IValue(step));
-  archive.write("trainer/rng_cpu", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
+  archive.write("trainer/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
   torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
   optimizer.save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
@@ -205,9 +186,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     step = stored_step.toInt();
     at::Tensor rng;
     archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(rng);
+    restore_cpu_rng(rng);
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer.load(optimizer_archive);

@@ -1,7 +1,5 @@
 // `mindt sac train ENV` and `mindt sac eval POLICY`: online SAC, which trains the behaviour policies
 // that `mindt data make` rolls out.
-#include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -10,16 +8,10 @@
 #include "agents/sac/sac_trainer.h"
 #include "configs/sac_config.h"
 #include "envs/d4rl_scores.h"
+#include "tools/cli/ctrl_c.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
-namespace {
-
-std::atomic<bool> interrupted{false};
-extern "C" void on_sac_interrupt(int) { interrupted = true; }
-
-}  // namespace
-
 int run_sac_train(const ParsedArgs& args) {
   sac::SacTrainOptions options;
   config::SacConfig config;
@@ -39,17 +31,12 @@ int run_sac_train(const ParsedArgs& args) {
     options.run_dir = args.value_or("out", "runs/sac-" + config.env + "-seed" + std::to_string(config.seed));
   }
   options.progress = !args.flag("quiet");
-  interrupted = false;
-  auto previous = std::signal(SIGINT, on_sac_interrupt);
-  options.should_stop = [] { return interrupted.load(); };
   sac::SacTrainResult result;
-  try {
+  {
+    CtrlC ctrl_c;
+    options.should_stop = CtrlC::requested;
     result = sac::train_sac(config, options);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
   }
-  std::signal(SIGINT, previous);
   if (result.interrupted) {
     std::cerr << "interrupted at step " << result.steps_done << "\nresume with: mindt sac train --resume "
               << options.run_dir << "\n";

@@ -1,18 +1,14 @@
 // `mindt train`: offline training of a decision model from a YAML config; Ctrl-C checkpoints and stops.
-#include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 
 #include "agents/trainer.h"
 #include "configs/config.h"
+#include "tools/cli/ctrl_c.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
 namespace {
-
-std::atomic<bool> interrupted{false};
-extern "C" void on_interrupt(int) { interrupted = true; }
 
 // runs/<config's folder>-<config's name>-seed<seed>, e.g. runs/hopper-medium-v2-mingru-seed0.
 std::string default_run_dir(const std::string& config_path, const config::Config& config) {
@@ -40,17 +36,12 @@ int run_train(const ParsedArgs& args) {
     options.run_dir = args.value_or("out", default_run_dir(args.positionals()[0], config));
   }
   options.progress = !args.flag("quiet");
-  interrupted = false;
-  auto previous = std::signal(SIGINT, on_interrupt);
-  options.should_stop = [] { return interrupted.load(); };
   TrainResult result;
-  try {
+  {
+    CtrlC ctrl_c;
+    options.should_stop = CtrlC::requested;
     result = train(config, options);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
   }
-  std::signal(SIGINT, previous);
   if (result.interrupted) {
     std::cerr << "interrupted at step " << result.steps_done << "; checkpoint " << result.checkpoint
               << "\nresume with: mindt train --resume " << options.run_dir << "\n";

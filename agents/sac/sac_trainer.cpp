@@ -14,6 +14,7 @@
 #include <random>
 
 #include "agents/sac/policy_file.h"
+#include "agents/run_files.h"
 #include "agents/sac/sac_agent.h"
 #include "configs/atomic_file.h"
 #include "datasets/d4rl_dataset.h"
@@ -25,14 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-c10::Device resolve_device(const std::string& device) {
-  if (device == "cpu") return c10::Device(c10::kCPU);
-  if (device == "cuda" && !torch::cuda::is_available()) {
-    throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
-  }
-  return torch::cuda::is_available() && device != "cpu" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
-}
 
 at::Tensor to_tensor(const std::vector<double>& v) {
   return at::tensor(v, at::kDouble).to(at::kFloat).unsqueeze(0);
@@ -58,7 +51,7 @@ void save_checkpoint(const fs::path& run_dir, SacAgent& agent, const ReplayBuffe
   archive.write("sac/episodes", c10::IValue(episodes));
   archive.write("sac/buffer_added", c10::IValue(buffer.added()));
   archive.write("sac/buffer_size", c10::IValue(buffer.size()));
-  archive.write("sac/rng_cpu", at::detail::getDefaultCPUGenerator().get_state(), /*is_buffer=*/true);
+  archive.write("sac/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
   agent.save(archive);
   write_atomically((run_dir / "checkpoint.pt").string(), [&](const std::string& t) { archive.save_to(t); });
 }
@@ -129,11 +122,7 @@ SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions&
     agent.load(archive);
     at::Tensor rng;
     archive.read("sac/rng_cpu", rng, /*is_buffer=*/true);
-    {
-      at::Generator generator = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(rng);
-    }
+    restore_cpu_rng(rng);
     datasets::ReadOptions read;
     read.infos = true;
     read.next_observations = true;
@@ -145,15 +134,7 @@ SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions&
     buffer.load_dataset(stored, read_int(archive, "sac/buffer_added"));
     buffer.cut_last_episode();
     env.reseed(static_cast<uint64_t>(config.seed) + static_cast<uint64_t>(step));
-    // Logs past the checkpoint describe steps that will be redone.
-    const std::string log_path = (run_dir / "log.jsonl").string();
-    std::ifstream in(log_path);
-    std::string kept;
-    for (std::string line; std::getline(in, line);) {
-      const auto at = line.find("\"step\": ");
-      if (at != std::string::npos && std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
-    }
-    write_atomically(log_path, [&](const std::string& t) { std::ofstream(t) << kept; });
+    truncate_log((run_dir / "log.jsonl").string(), step);
   }
 
   std::ofstream log((run_dir / "log.jsonl").string(), std::ios::app);

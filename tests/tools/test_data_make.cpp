@@ -12,6 +12,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "tests/expect_text.h"
+#include "tests/tools/run_capturing.h"
 
 namespace mindt {
 namespace {
@@ -19,10 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::pair<int, std::string> run(const std::string& arguments, const std::string& dir) {
-  const std::string printed = dir + "/printed.txt";
-  const int status = std::system((std::string(MINDT_BINARY) + " " + arguments + " > " + printed + " 2>&1").c_str());
-  std::ifstream in(printed);
-  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+  return mindt::testing::run_capturing(std::string(MINDT_BINARY) + " " + arguments, dir + "/printed.txt");
 }
 
 std::string bytes_of(const std::string& path) {

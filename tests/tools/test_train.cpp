@@ -16,6 +16,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "tests/datasets/fixtures.h"
 #include "tests/expect_text.h"
+#include "tests/tools/run_capturing.h"
 
 namespace mindt {
 namespace {
@@ -124,13 +125,10 @@ TEST_F(TrainFixture, LearningCurvesPlotFromTheLogs) {
   EXPECT_NE(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/nothing"}), 0);
 }
 
-// Runs the command and returns its exit status and everything it printed.
 std::pair<int, std::string> run_capturing(const std::vector<std::string>& args, const std::string& output_file) {
   std::string line;
   for (const auto& a : args) line += shell_quote(a) + " ";
-  const int status = std::system((line + "> " + shell_quote(output_file) + " 2>&1").c_str());
-  std::ifstream in(output_file);
-  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+  return mindt::testing::run_capturing(line, output_file);
 }
 
 TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {

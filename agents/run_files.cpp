@@ -1,0 +1,42 @@
+#include "agents/run_files.h"
+
+#include <ATen/ATen.h>
+#include <torch/cuda.h>
+
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+
+#include "configs/atomic_file.h"
+
+namespace mindt {
+
+c10::Device resolve_device(const std::string& device) {
+  if (device == "cpu") return c10::Device(c10::kCPU);
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
+    return c10::Device(c10::kCUDA, 0);
+  }
+  return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+}
+
+at::Tensor cpu_rng_state() { return at::detail::getDefaultCPUGenerator().get_state(); }
+
+void restore_cpu_rng(const at::Tensor& state) {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+void truncate_log(const std::string& path, int64_t step) {
+  std::ifstream in(path);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    const auto at = line.find("\"step\": ");
+    if (at == std::string::npos) continue;
+    if (std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
+  }
+  write_atomically(path, [&](const std::string& temporary) { std::ofstream(temporary) << kept; });
+}
+
+}  // namespace mindt

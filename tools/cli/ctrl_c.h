@@ -1,0 +1,22 @@
+// Ctrl-C as a request to stop, for commands that checkpoint before they exit (train, sac train):
+// while a CtrlC object lives, SIGINT only sets a flag that `requested()` reads; the previous handler
+// comes back when it goes out of scope, on every path.
+#pragma once
+
+#include <csignal>
+
+namespace mindt::cli {
+
+class CtrlC {
+ public:
+  CtrlC();
+  ~CtrlC();
+  CtrlC(const CtrlC&) = delete;
+  CtrlC& operator=(const CtrlC&) = delete;
+  static bool requested();
+
+ private:
+  void (*previous_)(int);
+};
+
+}  // namespace mindt::cli
