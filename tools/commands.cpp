@@ -55,6 +55,32 @@ const std::vector<CommandSpec>& all_commands() {
        "the mean action and prints the mean ± std return and the D4RL-normalized score.",
        {{"episodes", "N", "episodes", "10"}, {"seed", "S", "environment seed of the first episode", "0"}},
        run_sac_eval},
+      {"sweep",
+       "the D4RL-protocol score table: train and evaluate presets over envs, datasets, backbones and seeds",
+       "mindt sweep [--envs E,E] [--datasets D,D] [--backbones B,B] [--seeds S,S] [--steps N] [--out DIR]",
+       "For every env × dataset × backbone × seed, trains configs/<env>-<dataset>-v2/<backbone>.yaml on\n"
+       "DATA_DIR/<env>-<dataset>-v2.hdf5 (with the budget overrides given), evaluates the final model and\n"
+       "prints the D4RL-normalized score, mean ± std over seeds, per dataset and backbone (a Markdown\n"
+       "table per target return). Runs live in OUT/<env>-<dataset>-v2/<backbone>-seed<seed>: the same\n"
+       "command run again reads finished runs, resumes unfinished ones and trains the rest; Ctrl-C\n"
+       "checkpoints the run in progress.",
+       {{"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
+        {"datasets", "D,D,...", "random, medium, medium-replay, expert, medium-expert", "medium,medium-replay,medium-expert"},
+        {"backbones", "B,B,...", "backbones to compare", "transformer,mingru,minlstm"},
+        {"seeds", "S,S,...", "training seeds", "0,1,2"},
+        {"steps", "N", "training steps per run (default: the preset's, DT's 100000)", ""},
+        {"warmup", "N", "warm-up steps (default: the preset's)", ""},
+        {"lr", "X", "learning rate (default: the preset's)", ""},
+        {"episodes", "N", "evaluation episodes per target (default: the preset's)", ""},
+        {"mode", "window|recurrent", "inference mode in evaluation (default: the preset's, window)", ""},
+        {"set", "key.path=value", "any other config override, applied to every run (repeatable)", "", true},
+        {"data-dir", "DIR", "where the datasets are (made by `mindt data make`)", "data"},
+        {"configs", "DIR", "the presets' folder (default: the source tree's configs/)", ""},
+        {"out", "DIR", "where the runs go", "runs/sweep"},
+        {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
+        {"json", "", "print the scores as JSON instead of tables", ""},
+        {"quiet", "", "no progress lines", ""}},
+       run_sweep},
       {"bench scan",
        "time the linear-scan kernels and the minGRU/minLSTM layers against their baselines",
        "mindt bench scan [options]",

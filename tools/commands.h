@@ -12,6 +12,7 @@ int run_env_check(const ParsedArgs& args);
 int run_eval(const ParsedArgs& args);
 int run_sac_train(const ParsedArgs& args);
 int run_sac_eval(const ParsedArgs& args);
+int run_sweep(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {

@@ -1,0 +1,277 @@
+// `mindt sweep`: the D4RL-protocol score table. Trains the preset of every env × dataset × backbone
+// × seed (configs/<env>-<dataset>-v2/<backbone>.yaml, with the budget overrides given), evaluates
+// each final model and prints normalized mean ± std over seeds, one row per dataset, one column per
+// backbone, as the paper's table has them.
+//
+// A sweep is long, so it can be stopped and started again: every run lives in
+// OUT/<env>-<dataset>-v2/<backbone>-seed<seed>; a run whose eval.json exists is read, not redone; a
+// run with a checkpoint is resumed; Ctrl-C checkpoints the run in progress.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "agents/checkpoint.h"
+#include "agents/evaluator.h"
+#include "agents/trainer.h"
+#include "configs/atomic_file.h"
+#include "configs/config.h"
+#include "tools/cli/ctrl_c.h"
+#include "tools/commands.h"
+
+namespace mindt::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The datasets with presets in configs/ (the ones the DT and minRNN papers report).
+const std::vector<std::string> kDatasets = {"medium", "medium-replay", "medium-expert"};
+
+std::vector<std::string> split_list(const std::string& text, const std::string& option,
+                                    const std::vector<std::string>& valid) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!valid.empty() && std::find(valid.begin(), valid.end(), item) == valid.end()) {
+      std::string names;
+      for (const auto& v : valid) names += (names.empty() ? "" : ", ") + v;
+      throw UsageError("mindt sweep: unknown " + option + " '" + item + "'; valid: " + names);
+    }
+    items.push_back(item);
+  }
+  if (items.empty()) throw UsageError("mindt sweep: --" + option + " is empty");
+  return items;
+}
+
+struct Cell {
+  std::string env, dataset, backbone;
+  int64_t seed = 0;
+  std::string experiment() const { return env + "-" + dataset + "-v2"; }
+};
+
+struct CellResult {
+  Cell cell;
+  std::vector<double> scores;  // normalized mean over episodes, one per target
+  std::vector<double> targets;
+};
+
+// Reads what the sweep needs back from a run's eval.json (written by results_json).
+CellResult read_eval(const Cell& cell, const fs::path& eval_path) {
+  CellResult r{cell, {}, {}};
+  try {
+    const YAML::Node root = YAML::LoadFile(eval_path.string());
+    for (const auto& t : root["targets"]) {
+      r.targets.push_back(t["target"].as<double>());
+      r.scores.push_back(t["score_mean"].as<double>());
+    }
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(eval_path.string() + ": not a readable evaluation (" + e.what() +
+                             "); delete the file to evaluate that run again");
+  }
+  if (r.scores.empty()) throw std::runtime_error(eval_path.string() + ": holds no targets");
+  return r;
+}
+
+std::string mean_std(const std::vector<double>& xs) {
+  double mean = 0, var = 0;
+  for (double x : xs) mean += x / double(xs.size());
+  for (double x : xs) var += (x - mean) * (x - mean) / double(xs.size());
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << mean << " ± " << std::sqrt(var);
+  return s.str();
+}
+
+// A run directory is reused only for the very config the sweep asks for; otherwise the first line
+// where the two differ is reported.
+void check_same_config(const fs::path& run_dir, config::Config wanted) {
+  config::Config stored = load_run_config(run_dir.string());
+  const std::string a = config::to_yaml(stored), b = config::to_yaml(wanted);
+  if (a == b) return;
+  std::stringstream sa(a), sb(b);
+  std::string la, lb;
+  while (std::getline(sa, la) && std::getline(sb, lb) && la == lb) {
+  }
+  auto trim = [](const std::string& line) { return line.substr(std::min(line.find_first_not_of(' '), line.size())); };
+  throw std::runtime_error(run_dir.string() + " holds a run with another config (it has '" + trim(la) +
+                           "', this sweep asks for '" + trim(lb) + "'); use another --out, or delete that run");
+}
+
+}  // namespace
+
+int run_sweep(const ParsedArgs& args) {
+  const auto envs = split_list(args.value_or("envs", "hopper"), "envs", config::kEnvs);
+  const auto datasets = split_list(args.value_or("datasets", "medium,medium-replay,medium-expert"), "datasets", kDatasets);
+  const auto backbones = split_list(args.value_or("backbones", "transformer,mingru,minlstm"), "backbones", config::kBackbones);
+  std::vector<int64_t> seeds;
+  for (const auto& s : split_list(args.value_or("seeds", "0,1,2"), "seeds", {})) {
+    try {
+      size_t used = 0;
+      seeds.push_back(std::stoll(s, &used));
+      if (used != s.size() || seeds.back() < 0) throw std::invalid_argument(s);
+    } catch (const std::exception&) {
+      throw UsageError("mindt sweep: --seeds expects non-negative integers separated by commas, got '" + s + "'");
+    }
+  }
+  const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
+  const fs::path data_dir = args.value_or("data-dir", "data");
+  const fs::path out_dir = args.value_or("out", "runs/sweep");
+
+  // Budget overrides, applied after the preset's own keys; --set comes last and wins.
+  std::vector<std::string> overrides;
+  if (auto v = args.value("steps")) overrides.push_back("train.steps=" + *v);
+  if (auto v = args.value("warmup")) overrides.push_back("train.warmup_steps=" + *v);
+  if (auto v = args.value("lr")) overrides.push_back("train.lr=" + *v);
+  if (auto v = args.value("episodes")) overrides.push_back("eval.episodes=" + *v);
+  if (auto v = args.value("mode")) overrides.push_back("eval.mode=" + *v);
+  for (const auto& s : args.values("set")) overrides.push_back(s);
+
+  // Check every preset and dataset before the first hour of training is spent.
+  std::vector<Cell> cells;
+  std::map<std::string, config::Config> configs;
+  for (const auto& env : envs) {
+    for (const auto& ds : datasets) {
+      const fs::path data = data_dir / (env + "-" + ds + "-v2.hdf5");
+      if (!fs::exists(data)) {
+        throw std::runtime_error(data.string() + " does not exist; make it with `mindt data make " +
+                                 env + "-" + ds + "` (or pass --data-dir)");
+      }
+      for (const auto& backbone : backbones) {
+        const fs::path preset = configs_dir / (env + "-" + ds + "-v2") / (backbone + ".yaml");
+        if (!fs::exists(preset)) throw std::runtime_error("no preset " + preset.string() + " (--configs)");
+        std::vector<std::string> all = {"data.path=" + data.string()};
+        all.insert(all.end(), overrides.begin(), overrides.end());
+        for (int64_t seed : seeds) {
+          std::vector<std::string> with_seed = all;
+          with_seed.push_back("seed=" + std::to_string(seed));
+          Cell cell{env, ds, backbone, seed};
+          configs[cell.experiment() + "/" + backbone + std::to_string(seed)] = config::load_config(preset.string(), with_seed);
+          cells.push_back(cell);
+        }
+      }
+    }
+  }
+  const config::Config& first = configs.begin()->second;
+  if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
+  const bool progress = !args.flag("quiet");
+  if (progress) {
+    std::cerr << "[sweep] " << cells.size() << " runs (" << envs.size() << " envs × " << datasets.size()
+              << " datasets × " << backbones.size() << " backbones × " << seeds.size() << " seeds), "
+              << first.train.steps << " steps each, " << first.eval.episodes << " episodes per target, in "
+              << out_dir.string() << "\n";
+  }
+
+  std::vector<CellResult> results;
+  CtrlC ctrl_c;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const Cell& cell = cells[i];
+    const config::Config& config = configs.at(cell.experiment() + "/" + cell.backbone + std::to_string(cell.seed));
+    const fs::path run_dir = out_dir / cell.experiment() / (cell.backbone + "-seed" + std::to_string(cell.seed));
+    const fs::path eval_path = run_dir / "eval.json";
+    const std::string label = "[sweep " + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
+                              cell.experiment() + " " + cell.backbone + " seed " + std::to_string(cell.seed);
+    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, config);
+    if (!fs::exists(eval_path)) {
+      TrainOptions options;
+      options.run_dir = run_dir.string();
+      options.progress = progress;
+      options.should_stop = CtrlC::requested;
+      options.resume = fs::exists(run_dir / "checkpoint.pt");
+      if (!options.resume && fs::exists(run_dir)) fs::remove_all(run_dir);  // stopped before its first checkpoint
+      const config::Config train_config = options.resume ? load_run_config(run_dir.string()) : config;
+      if (progress) std::cerr << label << (options.resume ? ": resuming\n" : ": training\n");
+      const TrainResult trained = train(train_config, options);  // evaluates at the end, into eval.json
+      if (trained.interrupted) {
+        std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
+        return 130;
+      }
+    }
+    if (!fs::exists(eval_path)) {  // stopped during the final evaluation: the checkpoint is final
+      LoadedModel loaded = load_model((run_dir / "checkpoint.pt").string());
+      EvalOptions o;
+      o.env = config.data.env;
+      o.targets = config.eval.targets;
+      o.episodes = config.eval.episodes;
+      o.mode = parse_inference_mode(config.eval.mode);
+      o.reward_scale = config.data.reward_scale;
+      if (progress) std::cerr << label << ": evaluating " << o.episodes << " episodes per target\n";
+      const auto evaluated = evaluate(loaded.model, o);
+      write_atomically(eval_path.string(), [&](const std::string& tmp) { std::ofstream(tmp) << results_json(o, evaluated); });
+    }
+    results.push_back(read_eval(cell, eval_path));
+    if (progress) {
+      std::cerr << label << ": normalized " << std::fixed << std::setprecision(1) << results.back().scores[0]
+                << " at target " << std::setprecision(0) << results.back().targets[0] << "\n";
+    }
+  }
+
+  // One row per env-dataset, one column per backbone: mean ± std over seeds at each target.
+  const size_t n_targets = results.front().targets.size();
+  std::ostringstream json;
+  json << "{\"steps\": " << first.train.steps << ", \"episodes\": " << first.eval.episodes << ", \"mode\": \""
+       << first.eval.mode << "\", \"runs\": [";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    json << (i ? ", " : "") << "{\"env\": \"" << r.cell.env << "\", \"dataset\": \"" << r.cell.dataset
+         << "\", \"backbone\": \"" << r.cell.backbone << "\", \"seed\": " << r.cell.seed << ", \"scores\": [";
+    for (size_t k = 0; k < r.scores.size(); ++k) json << (k ? ", " : "") << r.scores[k];
+    json << "], \"targets\": [";
+    for (size_t k = 0; k < r.targets.size(); ++k) json << (k ? ", " : "") << r.targets[k];
+    json << "]}";
+  }
+  json << "]}\n";
+  if (auto out = args.value("json-out")) {
+    write_atomically(*out, [&](const std::string& tmp) { std::ofstream(tmp) << json.str(); });
+  }
+  if (args.flag("json")) {
+    std::cout << json.str();
+    return 0;
+  }
+  std::cout << "D4RL-normalized score, " << (seeds.size() == 1 ? "one seed" : "mean ± std over seeds") << "; "
+            << first.train.steps << " training steps, " << first.eval.episodes << " episodes per target and seed, "
+            << first.eval.mode << " mode\n";
+  for (size_t k = 0; k < n_targets; ++k) {
+    std::cout << "\n| dataset | target |";
+    for (const auto& b : backbones) std::cout << " " << b << " |";
+    std::cout << "\n|---|---|";
+    for (size_t b = 0; b < backbones.size(); ++b) std::cout << "---|";
+    std::cout << "\n";
+    std::map<std::string, std::vector<double>> per_backbone_average;
+    for (const auto& env : envs) {
+      for (const auto& ds : datasets) {
+        double target = 0;
+        std::cout << "| " << env << "-" << ds << " |";
+        std::ostringstream cells_text;
+        for (const auto& b : backbones) {
+          std::vector<double> xs;
+          for (const auto& r : results) {
+            if (r.cell.env == env && r.cell.dataset == ds && r.cell.backbone == b && k < r.scores.size()) {
+              xs.push_back(r.scores[k]);
+              target = r.targets[k];
+            }
+          }
+          double mean = 0;
+          for (double x : xs) mean += x / double(xs.size());
+          per_backbone_average[b].push_back(mean);
+          cells_text << " " << mean_std(xs) << " |";
+        }
+        std::cout << " " << std::fixed << std::setprecision(0) << target << " |" << cells_text.str() << "\n";
+      }
+    }
+    if (envs.size() * datasets.size() > 1) {
+      std::cout << "| average | |";
+      for (const auto& b : backbones) {
+        double mean = 0;
+        for (double x : per_backbone_average[b]) mean += x / double(per_backbone_average[b].size());
+        std::cout << " " << std::fixed << std::setprecision(1) << mean << " |";
+      }
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace mindt::cli
