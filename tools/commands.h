@@ -13,10 +13,12 @@ int run_eval(const ParsedArgs& args);
 int run_sac_train(const ParsedArgs& args);
 int run_sac_eval(const ParsedArgs& args);
 int run_sweep(const ParsedArgs& args);
+int run_copytask(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {
 int run_bench_scan(const cli::ParsedArgs& args);
 int run_bench_models(const cli::ParsedArgs& args);
 int run_bench_data(const cli::ParsedArgs& args);
+int run_bench_paper(const cli::ParsedArgs& args);
 }  // namespace mindt::bench

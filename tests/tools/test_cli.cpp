@@ -109,6 +109,41 @@ TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
   EXPECT_HAS(bad.err, "unknown backbone 'rnn' in --backbones; valid: transformer, mingru, minlstm, gru, lstm, mamba");
 }
 
+TEST(Cli, BenchPaperMeasuresEveryLayerAndSkipsWhatWouldNotFit) {
+  const Result r = run({"bench", "paper", "--json", "--quick", "--lengths", "16,32", "--batch", "2", "--reps", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const std::string name : {"mingru", "minlstm", "mamba", "gru", "lstm", "transformer"}) {
+    for (const std::string T : {"16", "32"}) {
+      EXPECT_HAS(r.out, "\"backbone\": \"" + name + "\", \"device\": \"cpu\", \"B\": 2, \"T\": " + T +
+                            ", \"D\": 32, \"status\": \"ok\", \"ms\": ");
+    }
+  }
+  EXPECT_HAS(r.out, "\"speedup\": ");
+  EXPECT_HAS(r.out, "\"memory_ratio\": ");
+  // A memory limit below what T=16 took: T=32 is predicted to exceed it and is not run.
+  const Result limited = run({"bench", "paper", "--json", "--quick", "--lengths", "16,32", "--batch", "2", "--reps", "1",
+                              "--backbones", "mingru", "--max-gib", "0.0000001"});
+  ASSERT_EQ(limited.code, 0) << limited.err;
+  EXPECT_HAS(limited.out, "\"T\": 32, \"D\": 32, \"status\": \"skipped: expected ");
+  const Result bad = run({"bench", "paper", "--lengths", "16,x"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_HAS(bad.err, "--lengths expects positive integers separated by commas, got '16,x'");
+}
+
+TEST(Cli, CopytaskRunsEveryCombination) {
+  const Result r = run({"copytask", "--json", "--quiet", "--backbone", "mingru,minlstm", "--layers", "1,2", "--steps", "3",
+                        "--length", "12", "--tokens", "3", "--dim", "8", "--batch", "4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "\"length\": 12, \"tokens\": 3");
+  for (const std::string run_key : {"\"backbone\": \"mingru\", \"layers\": 1", "\"backbone\": \"mingru\", \"layers\": 2",
+                                    "\"backbone\": \"minlstm\", \"layers\": 1", "\"backbone\": \"minlstm\", \"layers\": 2"}) {
+    EXPECT_HAS(r.out, run_key + ", \"seed\": 0, \"accuracy\": ");
+  }
+  const Result bad = run({"copytask", "--tokens", "20", "--length", "10"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_HAS(bad.err, "--tokens must be between 1 and --length");
+}
+
 TEST(Cli, DataInfoDescribesAD4rlFile) {
   // Hopper-sized rows: two finished episodes (a terminal, a timeout) and an unfinished tail.
   const std::string path = ::testing::TempDir() + "/hopper_info.hdf5";

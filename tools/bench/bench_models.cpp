@@ -122,6 +122,7 @@ int run_bench_models(const cli::ParsedArgs& args) {
   if (quick) policy.budget_s = 0.1;
   at::manual_seed(0);
   const bool json = args.flag("json");
+  const bool train_only = args.flag("train-only");
 
   std::vector<Row> rows;
   for (const auto& name : backbones) {
@@ -134,14 +135,16 @@ int run_bench_models(const cli::ParsedArgs& args) {
     progress("train K=" + std::to_string(sizes.context));
     row.set("train_ms", time_train_step(name, sizes.batch, sizes.context, sizes, dev, policy, &parameters).median_ms);
     row.set("parameters", parameters);
-    progress("train K=" + std::to_string(sizes.long_context));
-    row.set("train_long_ms", time_train_step(name, sizes.long_batch, sizes.long_context, sizes, dev, policy, nullptr).median_ms);
-    for (const auto& [mode, key] : {std::pair{InferenceMode::kWindow, "window"}, {InferenceMode::kRecurrent, "recurrent"}}) {
-      progress(std::string(key) + " inference");
-      row.set(std::string(key) + "_ms", time_inference(name, mode, sizes.context, sizes, dev));
-      row.set(std::string(key) + "_long_ms", time_inference(name, mode, sizes.long_context, sizes, dev));
+    if (!train_only) {
+      progress("train K=" + std::to_string(sizes.long_context));
+      row.set("train_long_ms", time_train_step(name, sizes.long_batch, sizes.long_context, sizes, dev, policy, nullptr).median_ms);
+      for (const auto& [mode, key] : {std::pair{InferenceMode::kWindow, "window"}, {InferenceMode::kRecurrent, "recurrent"}}) {
+        progress(std::string(key) + " inference");
+        row.set(std::string(key) + "_ms", time_inference(name, mode, sizes.context, sizes, dev));
+        row.set(std::string(key) + "_long_ms", time_inference(name, mode, sizes.long_context, sizes, dev));
+      }
+      row.set("recurrent_growth", std::get<double>(*row.get("recurrent_long_ms")) / std::get<double>(*row.get("recurrent_ms")));
     }
-    row.set("recurrent_growth", std::get<double>(*row.get("recurrent_long_ms")) / std::get<double>(*row.get("recurrent_ms")));
     rows.push_back(std::move(row));
   }
   // Ratios to the transformer of this run (when it was measured).
@@ -153,6 +156,7 @@ int run_bench_models(const cli::ParsedArgs& args) {
     const Row reference = *base;
     for (auto& r : rows) {
       for (const char* key : {"train_ms", "train_long_ms", "window_ms", "window_long_ms", "recurrent_ms", "recurrent_long_ms"}) {
+        if (!r.get(key)) continue;  // --train-only
         r.set(std::string("x_") + key, std::get<double>(*r.get(key)) / std::get<double>(*reference.get(key)));
       }
     }
@@ -162,6 +166,13 @@ int run_bench_models(const cli::ParsedArgs& args) {
     return 0;
   }
   std::cerr << "\r" << std::string(70, ' ') << "\r";
+  if (train_only) {
+    std::cout << "Decision model (embed 128, 3 layers, hopper dims), " << dev << ", CPU threads " << at::get_num_threads()
+              << "\n  train: ms per optimiser step, batch " << sizes.batch << " at K=" << sizes.context
+              << ";  x = ratio to the transformer (lower is faster)\n";
+    print_table(std::cout, rows, {{"backbone", "backbone"}, {"parameters", "params"}, {"train_ms", "ms", 1}, {"x_train_ms", "x", 2}});
+    return 0;
+  }
   const std::string K = std::to_string(sizes.context), L = std::to_string(sizes.long_context);
   std::cout << "Decision model (embed 128, 3 layers, hopper dims), " << dev << ", CPU threads " << at::get_num_threads()
             << "\n  train: ms per optimiser step, batch " << sizes.batch << " at K=" << K << ", batch "

@@ -1,0 +1,193 @@
+// `mindt bench paper`: the minRNN paper's Fig. 1 — training cost of one sequence layer as the
+// sequence grows. For each token mixer (minGRU, minLSTM, Mamba, GRU, LSTM, causal self-attention) at
+// B=64 and T = 64 … 4096: the time of forward + MSE loss + backward, and the peak extra tensor memory
+// of that call. The mixers are exactly the ones inside the decision model's blocks (make_mixer), so
+// these figures explain `mindt bench models`.
+//
+// Lengths run in increasing order. Before a length is run, its cost is extrapolated from the two
+// lengths before it; a configuration expected to exceed --max-gib or --max-call-s is reported as
+// skipped instead of being allowed to swap the machine or take an hour.
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "agents/backbones/backbone.h"
+#include "tools/bench/measure.h"
+#include "tools/bench/report.h"
+#include "tools/commands.h"
+
+namespace mindt::bench {
+namespace {
+
+std::vector<int64_t> parse_lengths(const std::string& text) {
+  std::vector<int64_t> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      size_t used = 0;
+      const long long v = std::stoll(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument(item);
+      out.push_back(v);
+    } catch (const std::exception&) {
+      throw cli::UsageError("mindt bench paper: --lengths expects positive integers separated by commas, got '" + text + "'");
+    }
+  }
+  if (out.empty()) throw cli::UsageError("mindt bench paper: --lengths is empty");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> parse_backbones(const std::string& text) {
+  std::vector<std::string> names;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (std::find(config::kBackbones.begin(), config::kBackbones.end(), item) == config::kBackbones.end()) {
+      std::string valid;
+      for (const auto& b : config::kBackbones) valid += (valid.empty() ? "" : ", ") + b;
+      throw cli::UsageError("mindt bench paper: unknown backbone '" + item + "' in --backbones; valid: " + valid);
+    }
+    names.push_back(item);
+  }
+  return names;
+}
+
+// Predicts a cost at `length` from the last two measured points (power law, exponent clamped to
+// [1, 2]: every mixer is at least linear in T and attention at most quadratic).
+struct Trend {
+  std::vector<std::pair<double, double>> points;  // (T, cost)
+  double predict(double length) const {
+    if (points.empty()) return 0;
+    const auto& [t1, c1] = points.back();
+    double exponent = 1;
+    if (points.size() >= 2) {
+      const auto& [t0, c0] = points[points.size() - 2];
+      if (c0 > 0 && c1 > 0) exponent = std::clamp(std::log(c1 / c0) / std::log(t1 / t0), 1.0, 2.0);
+    }
+    return c1 * std::pow(length / t1, exponent);
+  }
+};
+
+}  // namespace
+
+int run_bench_paper(const cli::ParsedArgs& args) {
+  const bool quick = args.flag("quick");
+  const int64_t B = args.int_value("batch");
+  const int64_t D = args.value("dim") ? args.int_value("dim") : (quick ? 32 : 128);
+  const auto lengths = parse_lengths(args.value_or("lengths", quick ? "64,128" : "64,128,256,512,1024,2048,4096"));
+  const auto backbones = parse_backbones(args.value_or("backbones", "mingru,minlstm,mamba,gru,lstm,transformer"));
+  const std::string device = args.value_or("device", "cpu");
+  if (device != "cpu" && device != "cuda") throw cli::UsageError("mindt bench paper: --device must be cpu or cuda, got '" + device + "'");
+  if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
+  const c10::Device dev = device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
+  const double max_mib = std::stod(args.value_or("max-gib", "8")) * 1024.0;
+  const double max_ms = std::stod(args.value_or("max-call-s", "30")) * 1000.0;
+  TimingPolicy policy;
+  policy.max_warmup = 2;
+  policy.max_reps = int(args.int_value("reps"));
+  policy.min_reps = std::min(policy.min_reps, policy.max_reps);
+  if (quick) policy.budget_s = 0.1;
+  count_cpu_tensor_memory();
+  const bool json = args.flag("json");
+
+  std::vector<Row> rows;
+  for (const auto& name : backbones) {
+    Trend time_trend, memory_trend;
+    for (int64_t T : lengths) {
+      Row row;
+      row.set("backbone", name).set("device", dev.str()).set("B", B).set("T", T).set("D", D);
+      const double expected_ms = time_trend.predict(double(T)), expected_mib = memory_trend.predict(double(T));
+      if (expected_mib > max_mib || expected_ms > max_ms) {
+        std::ostringstream why;
+        why << std::fixed << std::setprecision(1) << "skipped: expected " << expected_mib / 1024.0 << " GiB, "
+            << expected_ms / 1000.0 << " s per call (limits --max-gib, --max-call-s)";
+        rows.push_back(row.set("status", why.str()));
+        continue;
+      }
+      if (!json) std::cerr << "\r[bench paper] " << name << " T=" << T << "              " << std::flush;
+      config::ModelConfig model;
+      model.backbone = name;
+      model.embed_dim = D;
+      model.dropout = 0.0;
+      model.n_layers = 1;
+      at::manual_seed(0);
+      auto mixer = backbones::make_mixer(model);
+      mixer->to(dev);
+      mixer->train();
+      const auto opts = at::TensorOptions().device(dev);
+      const at::Tensor x = at::randn({B, T, D}, opts), target = at::randn({B, T, D}, opts);
+      auto step = [&] {
+        mixer->zero_grad();
+        const at::Tensor loss = (mixer->forward(x) - target).pow(2).mean();
+        loss.backward();
+      };
+      const auto t0 = std::chrono::steady_clock::now();
+      const double peak = peak_memory_mib(step, dev);  // also the first warm-up call
+      const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      TimingPolicy p = policy;
+      if (first_ms > 1000 * policy.budget_s) p.max_warmup = 1;  // slow calls: one more warm-up is enough
+      const Timing t = time_call(step, dev, p);
+      time_trend.points.emplace_back(double(T), t.median_ms);
+      memory_trend.points.emplace_back(double(T), peak);
+      rows.push_back(row.set("status", std::string("ok")).set("ms", t.median_ms).set("peak_mib", peak).set("reps", int64_t(t.reps)));
+    }
+  }
+  // Speed-ups of the parallel-scan RNNs over their back-propagation-through-time counterparts.
+  auto find = [&](const std::string& name, int64_t T) -> const Row* {
+    for (const auto& r : rows) {
+      if (std::get<std::string>(*r.get("backbone")) == name && std::get<int64_t>(*r.get("T")) == T && r.get("ms")) return &r;
+    }
+    return nullptr;
+  };
+  for (auto& r : rows) {
+    const std::string name = std::get<std::string>(*r.get("backbone"));
+    const std::string classic = name == "mingru" ? "gru" : name == "minlstm" ? "lstm" : "";
+    const Row* base = classic.empty() ? nullptr : find(classic, std::get<int64_t>(*r.get("T")));
+    if (base && r.get("ms")) {
+      r.set("speedup", std::get<double>(*base->get("ms")) / std::get<double>(*r.get("ms")));
+      r.set("memory_ratio", std::get<double>(*r.get("peak_mib")) / std::get<double>(*base->get("peak_mib")));
+    }
+  }
+  if (json) {
+    print_json(std::cout, rows);
+    return 0;
+  }
+  std::cerr << "\r" << std::string(60, ' ') << "\r";
+  std::cout << "One sequence layer (token mixer), forward + MSE loss + backward, float32, B=" << B << ", D=" << D << ", "
+            << dev << (dev.is_cpu() ? ", CPU threads " + std::to_string(at::get_num_threads()) : std::string()) << "\n";
+  auto table = [&](const std::string& key, const std::string& title, int precision) {
+    std::cout << "\n" << title << "\n" << std::setw(8) << "T";
+    for (const auto& name : backbones) std::cout << std::setw(13) << name;
+    std::cout << "\n";
+    for (int64_t T : lengths) {
+      std::cout << std::setw(8) << T;
+      for (const auto& name : backbones) {
+        const Row* r = find(name, T);
+        std::ostringstream cell;
+        if (r && r->get(key)) cell << std::fixed << std::setprecision(precision) << std::get<double>(*r->get(key));
+        else cell << (r || key == "speedup" || key == "memory_ratio" ? "-" : "skipped");
+        std::cout << std::setw(13) << cell.str();
+      }
+      std::cout << "\n";
+    }
+  };
+  table("ms", "ms per call", 2);
+  table("peak_mib", "peak extra tensor memory, MiB", 1);
+  table("speedup", "speed-up over the classic RNN (GRU ms / minGRU ms, LSTM ms / minLSTM ms)", 1);
+  table("memory_ratio", "memory ratio to the classic RNN (minGRU MiB / GRU MiB, minLSTM MiB / LSTM MiB)", 2);
+  for (const auto& r : rows) {
+    if (std::get<std::string>(*r.get("status")) != "ok") {
+      std::cout << "\n" << std::get<std::string>(*r.get("backbone")) << " T=" << std::get<int64_t>(*r.get("T")) << ": "
+                << std::get<std::string>(*r.get("status"));
+    }
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace mindt::bench

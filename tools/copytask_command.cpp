@@ -1,0 +1,158 @@
+// `mindt copytask`: the selective-copying table of the minRNN paper — accuracy against the number of
+// layers for each backbone, mean ± std over seeds, printed beside the paper's figures.
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "agents/selective_copy.h"
+#include "configs/atomic_file.h"
+#include "tools/cli/ctrl_c.h"
+#include "tools/commands.h"
+
+namespace mindt::cli {
+namespace {
+
+std::vector<int64_t> parse_integers(const std::string& text, const std::string& option, int64_t minimum) {
+  std::vector<int64_t> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stoll(item, &used));
+      if (used != item.size() || out.back() < minimum) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw UsageError("mindt copytask: --" + option + " expects integers ≥ " + std::to_string(minimum) +
+                       " separated by commas, got '" + text + "'");
+    }
+  }
+  if (out.empty()) throw UsageError("mindt copytask: --" + option + " is empty");
+  return out;
+}
+
+// The minRNN paper's selective-copying accuracies (%) by layer count, as recalled in
+// ../shared/FACTS.md (marked UNSURE there); its setting follows the Mamba paper's (T=4096, 16 tokens).
+const std::map<std::string, std::vector<double>> kPaper = {
+    {"mingru", {37.0, 96.8, 99.5}}, {"minlstm", {37.6, 85.7, 96.0}}};
+
+}  // namespace
+
+int run_copytask(const ParsedArgs& args) {
+  std::vector<std::string> backbones;
+  {
+    std::stringstream in(args.value_or("backbone", "mingru"));
+    for (std::string item; std::getline(in, item, ',');) {
+      if (std::find(config::kBackbones.begin(), config::kBackbones.end(), item) == config::kBackbones.end()) {
+        std::string valid;
+        for (const auto& b : config::kBackbones) valid += (valid.empty() ? "" : ", ") + b;
+        throw UsageError("mindt copytask: unknown backbone '" + item + "'; valid: " + valid);
+      }
+      backbones.push_back(item);
+    }
+  }
+  const auto layers = parse_integers(args.value_or("layers", "2"), "layers", 1);
+  const auto seeds = parse_integers(args.value_or("seeds", "0"), "seeds", 0);
+  CopyTrainOptions base;
+  base.task.length = args.int_value("length");
+  base.task.tokens = args.int_value("tokens");
+  base.dim = args.int_value("dim");
+  base.steps = args.int_value("steps");
+  base.batch = args.int_value("batch");
+  base.lr = std::stod(args.value_or("lr", "1e-3"));
+  if (base.task.tokens < 1 || base.task.tokens > base.task.length) {
+    throw UsageError("mindt copytask: --tokens must be between 1 and --length");
+  }
+  if (base.steps < 1 || base.batch < 1 || base.dim < 1) throw UsageError("mindt copytask: --steps, --batch and --dim must be positive");
+  if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
+  const bool progress = !args.flag("quiet");
+
+  struct Run {
+    std::string backbone;
+    int64_t layers, seed;
+    CopyResult result;
+  };
+  std::vector<Run> runs;
+  const size_t total = backbones.size() * layers.size() * seeds.size();
+  CtrlC ctrl_c;
+  for (const auto& backbone : backbones) {
+    for (int64_t n : layers) {
+      for (int64_t seed : seeds) {
+        CopyTrainOptions o = base;
+        o.backbone = backbone;
+        o.layers = n;
+        o.seed = uint64_t(seed);
+        const std::string label = "[copytask " + std::to_string(runs.size() + 1) + "/" + std::to_string(total) + "] " +
+                                  backbone + ", " + std::to_string(n) + " layer" + (n > 1 ? "s" : "") + ", seed " +
+                                  std::to_string(seed);
+        o.on_step = [&](int64_t step, double loss) {
+          if (CtrlC::requested()) throw std::runtime_error("interrupted by Ctrl-C");
+          if (progress && (step % 50 == 0 || step == o.steps)) {
+            std::cerr << "\r" << label << ": step " << step << "/" << o.steps << "  loss " << std::fixed
+                      << std::setprecision(4) << loss << "   " << std::flush;
+          }
+        };
+        Run run{backbone, n, seed, train_selective_copy(o)};
+        if (progress) {
+          std::cerr << "\r" << label << ": accuracy " << std::fixed << std::setprecision(1) << 100 * run.result.accuracy
+                    << "% (" << run.result.parameters << " parameters, " << std::setprecision(0) << run.result.seconds
+                    << " s)            \n";
+        }
+        runs.push_back(std::move(run));
+      }
+    }
+  }
+
+  std::ostringstream json;
+  json << "{\"length\": " << base.task.length << ", \"tokens\": " << base.task.tokens << ", \"dim\": " << base.dim
+       << ", \"steps\": " << base.steps << ", \"batch\": " << base.batch << ", \"runs\": [";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    json << (i ? ", " : "") << "{\"backbone\": \"" << r.backbone << "\", \"layers\": " << r.layers << ", \"seed\": " << r.seed
+         << ", \"accuracy\": " << r.result.accuracy << ", \"final_loss\": " << r.result.final_loss
+         << ", \"parameters\": " << r.result.parameters << ", \"seconds\": " << r.result.seconds << "}";
+  }
+  json << "]}\n";
+  if (auto out = args.value("json-out")) write_atomically(*out, [&](const std::string& tmp) { std::ofstream(tmp) << json.str(); });
+  if (args.flag("json")) {
+    std::cout << json.str();
+    return 0;
+  }
+
+  std::cout << "Selective copying: " << base.task.tokens << " tokens among " << base.task.length << " positions, "
+            << base.steps << " steps of batch " << base.batch << ", width " << base.dim << "; accuracy (%) on "
+            << base.test_sequences << " fresh sequences, " << (seeds.size() > 1 ? "mean ± std over seeds" : "one seed")
+            << "\n\n| backbone |";
+  for (int64_t n : layers) std::cout << " " << n << " layer" << (n > 1 ? "s" : "") << " |";
+  std::cout << "\n|---|";
+  for (size_t i = 0; i < layers.size(); ++i) std::cout << "---|";
+  std::cout << "\n";
+  for (const auto& backbone : backbones) {
+    std::cout << "| " << backbone << " |";
+    for (int64_t n : layers) {
+      std::vector<double> xs;
+      for (const auto& r : runs) {
+        if (r.backbone == backbone && r.layers == n) xs.push_back(100 * r.result.accuracy);
+      }
+      double mean = 0, var = 0;
+      for (double x : xs) mean += x / double(xs.size());
+      for (double x : xs) var += (x - mean) * (x - mean) / double(xs.size());
+      std::cout << " " << std::fixed << std::setprecision(1) << mean;
+      if (xs.size() > 1) std::cout << " ± " << std::sqrt(var);
+      std::cout << " |";
+    }
+    std::cout << "\n";
+    if (auto paper = kPaper.find(backbone); paper != kPaper.end()) {
+      std::cout << "| " << backbone << ", paper (T=4096) |";
+      for (int64_t n : layers) {
+        if (n >= 1 && n <= int64_t(paper->second.size())) std::cout << " " << paper->second[size_t(n - 1)] << " |";
+        else std::cout << " |";
+      }
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace mindt::cli
