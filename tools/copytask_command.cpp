@@ -1,6 +1,10 @@
 // `mindt copytask`: the selective-copying table of the minRNN paper — accuracy against the number of
 // layers for each backbone, mean ± std over seeds, printed beside the paper's figures.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -37,6 +41,63 @@ std::vector<int64_t> parse_integers(const std::string& text, const std::string& 
 const std::map<std::string, std::vector<double>> kPaper = {
     {"mingru", {37.0, 96.8, 99.5}}, {"minlstm", {37.6, 85.7, 96.0}}};
 
+struct Run {
+  std::string backbone;
+  int64_t layers = 0, seed = 0;
+  CopyResult result;
+};
+
+std::string runs_json(const CopyTrainOptions& base, const std::vector<Run>& runs) {
+  std::ostringstream json;
+  json << std::setprecision(9) << "{\"length\": " << base.task.length << ", \"tokens\": " << base.task.tokens
+       << ", \"dim\": " << base.dim << ", \"steps\": " << base.steps << ", \"batch\": " << base.batch
+       << ", \"lr\": " << base.lr << ", \"runs\": [";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    json << (i ? ", " : "") << "{\"backbone\": \"" << r.backbone << "\", \"layers\": " << r.layers << ", \"seed\": " << r.seed
+         << ", \"accuracy\": " << r.result.accuracy << ", \"final_loss\": " << r.result.final_loss
+         << ", \"parameters\": " << r.result.parameters << ", \"seconds\": " << r.result.seconds << "}";
+  }
+  json << "]}\n";
+  return json.str();
+}
+
+// The runs already in a --json-out file of the same setting, so that a long grid stopped part-way
+// continues where it stopped. A file of another setting is refused, not mixed in.
+std::vector<Run> finished_runs(const std::string& path, const CopyTrainOptions& base) {
+  if (!std::filesystem::exists(path)) return {};
+  std::vector<Run> runs;
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    const std::vector<std::pair<std::string, double>> setting = {
+        {"length", double(base.task.length)}, {"tokens", double(base.task.tokens)}, {"dim", double(base.dim)},
+        {"steps", double(base.steps)}, {"batch", double(base.batch)}, {"lr", base.lr}};
+    for (const auto& [key, value] : setting) {
+      const double stored = root[key].as<double>();
+      if (std::abs(stored - value) > 1e-12 * std::max(1.0, std::abs(value))) {
+        std::ostringstream why;
+        why << path << " holds runs with " << key << " " << stored << ", not " << value
+            << "; use another --json-out or delete it";
+        throw std::runtime_error(why.str());
+      }
+    }
+    for (const auto& r : root["runs"]) {
+      Run run;
+      run.backbone = r["backbone"].as<std::string>();
+      run.layers = r["layers"].as<int64_t>();
+      run.seed = r["seed"].as<int64_t>();
+      run.result.accuracy = r["accuracy"].as<double>();
+      run.result.final_loss = r["final_loss"].as<double>();
+      run.result.parameters = r["parameters"].as<int64_t>();
+      run.result.seconds = r["seconds"].as<double>();
+      runs.push_back(run);
+    }
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(path + ": not a `mindt copytask` JSON file (" + e.what() + "); use another --json-out");
+  }
+  return runs;
+}
+
 }  // namespace
 
 int run_copytask(const ParsedArgs& args) {
@@ -68,24 +129,43 @@ int run_copytask(const ParsedArgs& args) {
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   const bool progress = !args.flag("quiet");
 
-  struct Run {
-    std::string backbone;
-    int64_t layers, seed;
-    CopyResult result;
-  };
+  const std::string json_out = args.value_or("json-out", "");
+  const std::vector<Run> earlier = json_out.empty() ? std::vector<Run>{} : finished_runs(json_out, base);
   std::vector<Run> runs;
+  // What the file gets: this grid's runs, then earlier runs of the same setting outside this grid.
+  auto file_runs = [&] {
+    std::vector<Run> all = runs;
+    for (const auto& e : earlier) {
+      const bool in_grid = std::find(backbones.begin(), backbones.end(), e.backbone) != backbones.end() &&
+                           std::find(layers.begin(), layers.end(), e.layers) != layers.end() &&
+                           std::find(seeds.begin(), seeds.end(), e.seed) != seeds.end();
+      if (!in_grid) all.push_back(e);
+    }
+    return all;
+  };
   const size_t total = backbones.size() * layers.size() * seeds.size();
   CtrlC ctrl_c;
   for (const auto& backbone : backbones) {
     for (int64_t n : layers) {
       for (int64_t seed : seeds) {
+        const std::string label = "[copytask " + std::to_string(runs.size() + 1) + "/" + std::to_string(total) + "] " +
+                                  backbone + ", " + std::to_string(n) + " layer" + (n > 1 ? "s" : "") + ", seed " +
+                                  std::to_string(seed);
+        auto done = std::find_if(earlier.begin(), earlier.end(), [&](const Run& r) {
+          return r.backbone == backbone && r.layers == n && r.seed == seed;
+        });
+        if (done != earlier.end()) {
+          if (progress) {
+            std::cerr << label << ": accuracy " << std::fixed << std::setprecision(1) << 100 * done->result.accuracy
+                      << "% (from " << json_out << ")\n";
+          }
+          runs.push_back(*done);
+          continue;
+        }
         CopyTrainOptions o = base;
         o.backbone = backbone;
         o.layers = n;
         o.seed = uint64_t(seed);
-        const std::string label = "[copytask " + std::to_string(runs.size() + 1) + "/" + std::to_string(total) + "] " +
-                                  backbone + ", " + std::to_string(n) + " layer" + (n > 1 ? "s" : "") + ", seed " +
-                                  std::to_string(seed);
         o.on_step = [&](int64_t step, double loss) {
           if (CtrlC::requested()) throw std::runtime_error("interrupted by Ctrl-C");
           if (progress && (step % 50 == 0 || step == o.steps)) {
@@ -100,23 +180,18 @@ int run_copytask(const ParsedArgs& args) {
                     << " s)            \n";
         }
         runs.push_back(std::move(run));
+        if (!json_out.empty()) {  // after every run: a stopped grid keeps what it finished
+          write_atomically(json_out, [&](const std::string& tmp) { std::ofstream(tmp) << runs_json(base, file_runs()); });
+        }
       }
     }
   }
 
-  std::ostringstream json;
-  json << "{\"length\": " << base.task.length << ", \"tokens\": " << base.task.tokens << ", \"dim\": " << base.dim
-       << ", \"steps\": " << base.steps << ", \"batch\": " << base.batch << ", \"runs\": [";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const auto& r = runs[i];
-    json << (i ? ", " : "") << "{\"backbone\": \"" << r.backbone << "\", \"layers\": " << r.layers << ", \"seed\": " << r.seed
-         << ", \"accuracy\": " << r.result.accuracy << ", \"final_loss\": " << r.result.final_loss
-         << ", \"parameters\": " << r.result.parameters << ", \"seconds\": " << r.result.seconds << "}";
+  if (!json_out.empty()) {
+    write_atomically(json_out, [&](const std::string& tmp) { std::ofstream(tmp) << runs_json(base, file_runs()); });
   }
-  json << "]}\n";
-  if (auto out = args.value("json-out")) write_atomically(*out, [&](const std::string& tmp) { std::ofstream(tmp) << json.str(); });
   if (args.flag("json")) {
-    std::cout << json.str();
+    std::cout << runs_json(base, runs);
     return 0;
   }
 
