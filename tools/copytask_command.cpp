@@ -41,6 +41,9 @@ std::vector<int64_t> parse_integers(const std::string& text, const std::string& 
 const std::map<std::string, std::vector<double>> kPaper = {
     {"mingru", {37.0, 96.8, 99.5}}, {"minlstm", {37.6, 85.7, 96.0}}};
 
+// Thrown from the progress callback when Ctrl-C was pressed: abandons the run in progress.
+struct Interrupted {};
+
 struct Run {
   std::string backbone;
   int64_t layers = 0, seed = 0;
@@ -167,13 +170,22 @@ int run_copytask(const ParsedArgs& args) {
         o.layers = n;
         o.seed = uint64_t(seed);
         o.on_step = [&](int64_t step, double loss) {
-          if (CtrlC::requested()) throw std::runtime_error("interrupted by Ctrl-C");
+          if (CtrlC::requested()) throw Interrupted{};
           if (progress && (step % 50 == 0 || step == o.steps)) {
             std::cerr << "\r" << label << ": step " << step << "/" << o.steps << "  loss " << std::fixed
                       << std::setprecision(4) << loss << "   " << std::flush;
           }
         };
-        Run run{backbone, n, seed, train_selective_copy(o)};
+        Run run{backbone, n, seed, {}};
+        try {
+          run.result = train_selective_copy(o);
+        } catch (const Interrupted&) {
+          std::cerr << "\ninterrupted after " << runs.size() << " of " << total << " runs"
+                    << (json_out.empty() || runs.empty()
+                            ? std::string("\n")
+                            : "; they are in " + json_out + ": the same command continues from there\n");
+          return 130;
+        }
         if (progress) {
           std::cerr << "\r" << label << ": accuracy " << std::fixed << std::setprecision(1) << 100 * run.result.accuracy
                     << "% (" << run.result.parameters << " parameters, " << std::setprecision(0) << run.result.seconds
