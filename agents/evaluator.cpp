@@ -110,4 +110,15 @@ std::string results_json(const EvalOptions& options, const std::vector<TargetRes
   return o.str();
 }
 
+EvalOptions eval_options(const config::Config& config) {
+  EvalOptions o;
+  o.env = config.data.env;
+  o.targets = config.eval.targets;
+  o.episodes = config.eval.episodes;
+  o.mode = parse_inference_mode(config.eval.mode);
+  o.reward_scale = config.data.reward_scale;
+  o.seeds = {static_cast<uint64_t>(config.seed)};
+  return o;
+}
+
 }  // namespace mindt

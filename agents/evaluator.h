@@ -12,6 +12,7 @@
 
 #include "agents/decision_model.h"
 #include "agents/decision_policy.h"
+#include "configs/config.h"
 
 namespace mindt {
 
@@ -35,6 +36,10 @@ struct TargetResult {
 };
 
 std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options);
+
+// The evaluation a config asks for (its eval section, data.env and data.reward_scale), with the
+// environments seeded by the config's seed, as the trainer evaluates.
+EvalOptions eval_options(const config::Config& config);
 
 // {"env", "mode", "seeds", "targets": [{"target", "episodes", "return_mean", …, "returns": […]}]}
 std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results);

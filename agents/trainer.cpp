@@ -65,13 +65,7 @@ std::string format_duration(double seconds) {
 // Evaluates per config.eval, logs one line and writes run_dir/eval.json; returns the log line.
 void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, std::ofstream& log,
                        const fs::path& run_dir, bool progress) {
-  EvalOptions o;
-  o.env = config.data.env;
-  o.targets = config.eval.targets;
-  o.episodes = config.eval.episodes;
-  o.mode = parse_inference_mode(config.eval.mode);
-  o.reward_scale = config.data.reward_scale;
-  o.seeds = {static_cast<uint64_t>(config.seed)};
+  const EvalOptions o = eval_options(config);
   const auto results = evaluate(model, o);
   model->train();
   std::ostringstream line;

@@ -14,27 +14,11 @@
 #include "agents/selective_copy.h"
 #include "configs/atomic_file.h"
 #include "tools/cli/ctrl_c.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
 namespace {
-
-std::vector<int64_t> parse_integers(const std::string& text, const std::string& option, int64_t minimum) {
-  std::vector<int64_t> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      size_t used = 0;
-      out.push_back(std::stoll(item, &used));
-      if (used != item.size() || out.back() < minimum) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw UsageError("mindt copytask: --" + option + " expects integers ≥ " + std::to_string(minimum) +
-                       " separated by commas, got '" + text + "'");
-    }
-  }
-  if (out.empty()) throw UsageError("mindt copytask: --" + option + " is empty");
-  return out;
-}
 
 // The minRNN paper's selective-copying accuracies (%) by layer count, as recalled in
 // ../shared/FACTS.md (marked UNSURE there); its setting follows the Mamba paper's (T=4096, 16 tokens).
@@ -104,20 +88,10 @@ std::vector<Run> finished_runs(const std::string& path, const CopyTrainOptions& 
 }  // namespace
 
 int run_copytask(const ParsedArgs& args) {
-  std::vector<std::string> backbones;
-  {
-    std::stringstream in(args.value_or("backbone", "mingru"));
-    for (std::string item; std::getline(in, item, ',');) {
-      if (std::find(config::kBackbones.begin(), config::kBackbones.end(), item) == config::kBackbones.end()) {
-        std::string valid;
-        for (const auto& b : config::kBackbones) valid += (valid.empty() ? "" : ", ") + b;
-        throw UsageError("mindt copytask: unknown backbone '" + item + "'; valid: " + valid);
-      }
-      backbones.push_back(item);
-    }
-  }
-  const auto layers = parse_integers(args.value_or("layers", "2"), "layers", 1);
-  const auto seeds = parse_integers(args.value_or("seeds", "0"), "seeds", 0);
+  const auto backbones =
+      parse_names(args.value_or("backbone", "mingru"), "mindt copytask", "backbone", "backbone", config::kBackbones);
+  const auto layers = parse_integers(args.value_or("layers", "2"), "mindt copytask", "layers", 1);
+  const auto seeds = parse_integers(args.value_or("seeds", "0"), "mindt copytask", "seeds", 0);
   CopyTrainOptions base;
   base.task.length = args.int_value("length");
   base.task.tokens = args.int_value("tokens");

@@ -9,29 +9,10 @@
 #include "agents/evaluator.h"
 #include "configs/atomic_file.h"
 #include "envs/d4rl_scores.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
-namespace {
-
-std::vector<double> parse_numbers(const std::string& text, const std::string& option) {
-  std::vector<double> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      size_t used = 0;
-      out.push_back(std::stod(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw UsageError("mindt eval: --" + option + " expects numbers separated by commas, got '" + text + "'");
-    }
-  }
-  if (out.empty()) throw UsageError("mindt eval: --" + option + " is empty");
-  return out;
-}
-
-}  // namespace
-
 void print_eval_table(std::ostream& out, const EvalOptions& o, const std::vector<TargetResult>& results) {
   out << o.env << ", " << to_string(o.mode) << " mode, " << results.front().episodes << " episodes per target\n"
       << "      target      return (mean ± std)     normalized (mean ± std)   length\n";
@@ -49,12 +30,12 @@ int run_eval(const ParsedArgs& args) {
   const config::Config& c = loaded.config;
   EvalOptions o;
   o.env = args.value_or("env", c.data.env);
-  o.targets = args.value("targets") ? parse_numbers(*args.value("targets"), "targets") : c.eval.targets;
+  o.targets = args.value("targets") ? parse_numbers(*args.value("targets"), "mindt eval", "targets") : c.eval.targets;
   o.episodes = args.value("episodes") ? args.int_value("episodes") : c.eval.episodes;
   o.mode = parse_inference_mode(args.value_or("mode", c.eval.mode));
   o.reward_scale = c.data.reward_scale;
   o.seeds.clear();
-  for (double s : parse_numbers(args.value_or("seeds", "0"), "seeds")) o.seeds.push_back(static_cast<uint64_t>(s));
+  for (int64_t s : parse_integers(args.value_or("seeds", "0"), "mindt eval", "seeds", 0)) o.seeds.push_back(static_cast<uint64_t>(s));
   if (o.episodes < 1) throw UsageError("mindt eval: --episodes must be at least 1");
   const auto results = evaluate(loaded.model, o);
   const std::string json = results_json(o, results);

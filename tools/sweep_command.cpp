@@ -21,6 +21,7 @@
 #include "configs/atomic_file.h"
 #include "configs/config.h"
 #include "tools/cli/ctrl_c.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
@@ -30,22 +31,6 @@ namespace fs = std::filesystem;
 
 // The datasets with presets in configs/ (the ones the DT and minRNN papers report).
 const std::vector<std::string> kDatasets = {"medium", "medium-replay", "medium-expert"};
-
-std::vector<std::string> split_list(const std::string& text, const std::string& option,
-                                    const std::vector<std::string>& valid) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!valid.empty() && std::find(valid.begin(), valid.end(), item) == valid.end()) {
-      std::string names;
-      for (const auto& v : valid) names += (names.empty() ? "" : ", ") + v;
-      throw UsageError("mindt sweep: unknown " + option + " '" + item + "'; valid: " + names);
-    }
-    items.push_back(item);
-  }
-  if (items.empty()) throw UsageError("mindt sweep: --" + option + " is empty");
-  return items;
-}
 
 struct Cell {
   std::string env, dataset, backbone;
@@ -103,19 +88,12 @@ void check_same_config(const fs::path& run_dir, config::Config wanted) {
 }  // namespace
 
 int run_sweep(const ParsedArgs& args) {
-  const auto envs = split_list(args.value_or("envs", "hopper"), "envs", config::kEnvs);
-  const auto datasets = split_list(args.value_or("datasets", "medium,medium-replay,medium-expert"), "datasets", kDatasets);
-  const auto backbones = split_list(args.value_or("backbones", "transformer,mingru,minlstm"), "backbones", config::kBackbones);
-  std::vector<int64_t> seeds;
-  for (const auto& s : split_list(args.value_or("seeds", "0,1,2"), "seeds", {})) {
-    try {
-      size_t used = 0;
-      seeds.push_back(std::stoll(s, &used));
-      if (used != s.size() || seeds.back() < 0) throw std::invalid_argument(s);
-    } catch (const std::exception&) {
-      throw UsageError("mindt sweep: --seeds expects non-negative integers separated by commas, got '" + s + "'");
-    }
-  }
+  const auto envs = parse_names(args.value_or("envs", "hopper"), "mindt sweep", "envs", "env", config::kEnvs);
+  const auto datasets = parse_names(args.value_or("datasets", "medium,medium-replay,medium-expert"), "mindt sweep", "datasets",
+                                    "dataset", kDatasets);
+  const auto backbones = parse_names(args.value_or("backbones", "transformer,mingru,minlstm"), "mindt sweep", "backbones",
+                                     "backbone", config::kBackbones);
+  const auto seeds = parse_integers(args.value_or("seeds", "0,1,2"), "mindt sweep", "seeds", 0);
   const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
   const fs::path data_dir = args.value_or("data-dir", "data");
   const fs::path out_dir = args.value_or("out", "runs/sweep");
@@ -191,12 +169,7 @@ int run_sweep(const ParsedArgs& args) {
     }
     if (!fs::exists(eval_path)) {  // stopped during the final evaluation: the checkpoint is final
       LoadedModel loaded = load_model((run_dir / "checkpoint.pt").string());
-      EvalOptions o;
-      o.env = config.data.env;
-      o.targets = config.eval.targets;
-      o.episodes = config.eval.episodes;
-      o.mode = parse_inference_mode(config.eval.mode);
-      o.reward_scale = config.data.reward_scale;
+      const EvalOptions o = eval_options(config);  // the trainer's own evaluation, seeds included
       if (progress) std::cerr << label << ": evaluating " << o.episodes << " episodes per target\n";
       const auto evaluated = evaluate(loaded.model, o);
       write_atomically(eval_path.string(), [&](const std::string& tmp) { std::ofstream(tmp) << results_json(o, evaluated); });

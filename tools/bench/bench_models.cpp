@@ -17,28 +17,13 @@
 #include "agents/decision_policy.h"
 #include "tools/bench/bench_models.h"
 #include "tools/bench/measure.h"
+#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
 namespace {
 
-
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    bool known = false;
-    for (const auto& b : config::kBackbones) known = known || b == item;
-    if (!known) {
-      std::string valid;
-      for (const auto& b : config::kBackbones) valid += (valid.empty() ? "" : ", ") + b;
-      throw cli::UsageError("mindt bench models: unknown backbone '" + item + "' in --backbones; valid: " + valid);
-    }
-    names.push_back(item);
-  }
-  return names;
-}
 
 config::ModelConfig model_config(const std::string& backbone, int64_t context, int64_t depth_steps) {
   config::ModelConfig m;  // DT's defaults: embed 128, 3 layers, 1 head, dropout 0.1
@@ -107,7 +92,8 @@ int run_bench_models(const cli::ParsedArgs& args) {
   sizes.context = args.int_value("context");
   sizes.long_batch = args.int_value("long-batch");
   sizes.long_context = args.value("long-context") ? args.int_value("long-context") : (quick ? 100 : 1000);
-  const auto backbones = split_names(args.value_or("backbones", "transformer,mingru,minlstm,gru,lstm,mamba"));
+  const auto backbones = cli::parse_names(args.value_or("backbones", "transformer,mingru,minlstm,gru,lstm,mamba"), "mindt bench models",
+                                          "backbones", "backbone", config::kBackbones);
   const std::string device = args.value_or("device", "cpu");
   if (device != "cpu" && device != "cuda") {
     throw cli::UsageError("mindt bench models: --device must be cpu or cuda, got '" + device + "'");

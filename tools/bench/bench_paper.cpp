@@ -20,43 +20,12 @@
 #include "agents/backbones/backbone.h"
 #include "configs/atomic_file.h"
 #include "tools/bench/measure.h"
+#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
 namespace {
-
-std::vector<int64_t> parse_lengths(const std::string& text) {
-  std::vector<int64_t> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(item, &used);
-      if (used != item.size() || v < 1) throw std::invalid_argument(item);
-      out.push_back(v);
-    } catch (const std::exception&) {
-      throw cli::UsageError("mindt bench paper: --lengths expects positive integers separated by commas, got '" + text + "'");
-    }
-  }
-  if (out.empty()) throw cli::UsageError("mindt bench paper: --lengths is empty");
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> parse_backbones(const std::string& text) {
-  std::vector<std::string> names;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (std::find(config::kBackbones.begin(), config::kBackbones.end(), item) == config::kBackbones.end()) {
-      std::string valid;
-      for (const auto& b : config::kBackbones) valid += (valid.empty() ? "" : ", ") + b;
-      throw cli::UsageError("mindt bench paper: unknown backbone '" + item + "' in --backbones; valid: " + valid);
-    }
-    names.push_back(item);
-  }
-  return names;
-}
 
 // Predicts a cost at `length` from the last two measured points (power law, exponent clamped to
 // [1, 2]: every mixer is at least linear in T and attention at most quadratic).
@@ -80,8 +49,11 @@ int run_bench_paper(const cli::ParsedArgs& args) {
   const bool quick = args.flag("quick");
   const int64_t B = args.int_value("batch");
   const int64_t D = args.value("dim") ? args.int_value("dim") : (quick ? 32 : 128);
-  const auto lengths = parse_lengths(args.value_or("lengths", quick ? "64,128" : "64,128,256,512,1024,2048,4096"));
-  const auto backbones = parse_backbones(args.value_or("backbones", "mingru,minlstm,mamba,gru,lstm,transformer"));
+  auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,128" : "64,128,256,512,1024,2048,4096"),
+                                     "mindt bench paper", "lengths");
+  std::sort(lengths.begin(), lengths.end());  // the extrapolation walks up in T
+  const auto backbones = cli::parse_names(args.value_or("backbones", "mingru,minlstm,mamba,gru,lstm,transformer"),
+                                         "mindt bench paper", "backbones", "backbone", config::kBackbones);
   const std::string device = args.value_or("device", "cpu");
   if (device != "cpu" && device != "cuda") throw cli::UsageError("mindt bench paper: --device must be cpu or cuda, got '" + device + "'");
   if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");

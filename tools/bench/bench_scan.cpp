@@ -10,29 +10,12 @@
 #include "agents/layers/min_rnn.h"
 #include "kernels/linear_scan.h"
 #include "tools/bench/measure.h"
+#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
 namespace {
-
-std::vector<int64_t> parse_list(const std::string& text, const std::string& option) {
-  std::vector<int64_t> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(item, &used);
-      if (used != item.size() || v < 1) throw std::invalid_argument(item);
-      out.push_back(v);
-    } catch (const std::exception&) {
-      throw cli::UsageError("mindt bench scan: --" + option + " expects positive integers separated by commas, got '" +
-                            text + "'");
-    }
-  }
-  if (out.empty()) throw cli::UsageError("mindt bench scan: --" + option + " is empty");
-  return out;
-}
 
 Row base_row(const std::string& op, const std::string& impl, c10::Device dev, int64_t B, int64_t T, int64_t D) {
   Row r;
@@ -121,8 +104,8 @@ std::vector<Row> layer_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, co
 int run_bench_scan(const cli::ParsedArgs& args) {
   const bool quick = args.flag("quick");
   const int64_t B = args.int_value("batch");
-  const auto dims = parse_list(args.value_or("dims", quick ? "32" : "128,256"), "dims");
-  const auto lengths = parse_list(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "lengths");
+  const auto dims = cli::parse_integers(args.value_or("dims", quick ? "32" : "128,256"), "mindt bench scan", "dims");
+  const auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "mindt bench scan", "lengths");
   const std::string device = args.value_or("device", "auto");
   if (device != "auto" && device != "cpu" && device != "cuda")
     throw cli::UsageError("mindt bench scan: --device must be auto, cpu or cuda, got '" + device + "'");
