@@ -79,6 +79,7 @@ const std::vector<CommandSpec>& all_commands() {
         {"out", "DIR", "where the runs go", "runs/sweep"},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
         {"json", "", "print the scores as JSON instead of tables", ""},
+        {"report", "", "train nothing: the table of the runs finished so far (cells with fewer seeds say so)", ""},
         {"quiet", "", "no progress lines", ""}},
        run_sweep},
       {"copytask",

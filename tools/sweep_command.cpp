@@ -135,6 +135,7 @@ int run_sweep(const ParsedArgs& args) {
   const config::Config& first = configs.begin()->second;
   if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
   const bool progress = !args.flag("quiet");
+  const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
   if (progress) {
     std::cerr << "[sweep] " << cells.size() << " runs (" << envs.size() << " envs × " << datasets.size()
               << " datasets × " << backbones.size() << " backbones × " << seeds.size() << " seeds), "
@@ -152,6 +153,7 @@ int run_sweep(const ParsedArgs& args) {
     const std::string label = "[sweep " + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
                               cell.experiment() + " " + cell.backbone + " seed " + std::to_string(cell.seed);
     if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, config);
+    if (report_only && !fs::exists(eval_path)) continue;
     if (!fs::exists(eval_path)) {
       TrainOptions options;
       options.run_dir = run_dir.string();
@@ -182,6 +184,10 @@ int run_sweep(const ParsedArgs& args) {
   }
 
   // One row per env-dataset, one column per backbone: mean ± std over seeds at each target.
+  if (results.empty()) {
+    std::cout << "no finished runs in " << out_dir.string() << " for this grid yet\n";
+    return 0;
+  }
   const size_t n_targets = results.front().targets.size();
   std::ostringstream json;
   json << "{\"steps\": " << first.train.steps << ", \"episodes\": " << first.eval.episodes << ", \"mode\": \""
@@ -228,17 +234,29 @@ int run_sweep(const ParsedArgs& args) {
           }
           double mean = 0;
           for (double x : xs) mean += x / double(xs.size());
+          if (xs.empty()) {
+            cells_text << " – |";
+            continue;
+          }
           per_backbone_average[b].push_back(mean);
-          cells_text << " " << mean_std(xs) << " |";
+          cells_text << " " << mean_std(xs) << (xs.size() < seeds.size() ? " (" + std::to_string(xs.size()) + (xs.size() == 1 ? " seed)" : " seeds)") : "")
+                     << " |";
         }
-        std::cout << " " << std::fixed << std::setprecision(0) << target << " |" << cells_text.str() << "\n";
+        std::ostringstream target_text;
+        target_text << std::fixed << std::setprecision(0) << target;
+        std::cout << " " << (target_text.str() == "0" ? "–" : target_text.str()) << " |" << cells_text.str() << "\n";
       }
     }
     if (envs.size() * datasets.size() > 1) {
       std::cout << "| average | |";
       for (const auto& b : backbones) {
+        const auto& means = per_backbone_average[b];
+        if (means.size() < envs.size() * datasets.size()) {  // an average over some datasets would mislead
+          std::cout << " – |";
+          continue;
+        }
         double mean = 0;
-        for (double x : per_backbone_average[b]) mean += x / double(per_backbone_average[b].size());
+        for (double x : means) mean += x / double(means.size());
         std::cout << " " << std::fixed << std::setprecision(1) << mean << " |";
       }
       std::cout << "\n";

@@ -64,6 +64,15 @@ TEST_F(SweepFixture, TrainsEveryCellAndReusesFinishedRuns) {
   EXPECT_EQ(again_text.find(": training\n"), std::string::npos) << again_text;
 }
 
+TEST_F(SweepFixture, ReportShowsFinishedRunsAndTrainsNothing) {
+  ASSERT_EQ(sweep(3).first, 0);
+  auto [status, text] = sweep(3, "--seeds 0,1,2 --report");
+  ASSERT_EQ(status, 0) << text;
+  EXPECT_HAS(text, "(2 seeds) |");
+  EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-v2/mingru-seed2"));
+  EXPECT_EQ(text.find(": training\n"), std::string::npos) << text;
+}
+
 TEST_F(SweepFixture, RefusesToMixBudgetsAndNamesAMissingDataset) {
   ASSERT_EQ(sweep(3).first, 0);
   auto [status, text] = sweep(5);
