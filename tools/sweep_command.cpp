@@ -238,7 +238,7 @@ int run_sweep(const ParsedArgs& args) {
             cells_text << " – |";
             continue;
           }
-          per_backbone_average[b].push_back(mean);
+          if (xs.size() == seeds.size()) per_backbone_average[b].push_back(mean);  // complete cells only
           cells_text << " " << mean_std(xs) << (xs.size() < seeds.size() ? " (" + std::to_string(xs.size()) + (xs.size() == 1 ? " seed)" : " seeds)") : "")
                      << " |";
         }
@@ -251,7 +251,7 @@ int run_sweep(const ParsedArgs& args) {
       std::cout << "| average | |";
       for (const auto& b : backbones) {
         const auto& means = per_backbone_average[b];
-        if (means.size() < envs.size() * datasets.size()) {  // an average over some datasets would mislead
+        if (means.size() < envs.size() * datasets.size()) {  // an average over part of the grid would mislead
           std::cout << " – |";
           continue;
         }
