@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "datasets/statistics.h"
 #include "envs/d4rl_scores.h"
 #include "envs/vector_env.h"
 
@@ -56,14 +57,6 @@ EpisodeStats roll_out(DecisionModel& model, const EvalOptions& o, double target,
   return stats;
 }
 
-void mean_std(const std::vector<double>& v, double& mean, double& std) {
-  mean = 0;
-  for (double x : v) mean += x / double(v.size());
-  double var = 0;
-  for (double x : v) var += (x - mean) * (x - mean) / double(v.size());
-  std = std::sqrt(var);
-}
-
 }  // namespace
 
 std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options) {
@@ -82,10 +75,12 @@ std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& optio
     }
     for (double x : r.returns) scores.push_back(envs::normalized_score(o.env, x));
     r.episodes = static_cast<int64_t>(r.returns.size());
-    mean_std(r.returns, r.return_mean, r.return_std);
-    mean_std(scores, r.score_mean, r.score_std);
-    double unused = 0;
-    mean_std(lengths, r.length_mean, unused);
+    const MeanStd returns = mean_std(r.returns), normalized = mean_std(scores);
+    r.return_mean = returns.mean;
+    r.return_std = returns.std;
+    r.score_mean = normalized.mean;
+    r.score_std = normalized.std;
+    r.length_mean = mean_std(lengths).mean;
     results.push_back(std::move(r));
   }
   return results;

@@ -13,6 +13,7 @@
 
 #include "agents/selective_copy.h"
 #include "configs/atomic_file.h"
+#include "datasets/statistics.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
@@ -196,11 +197,9 @@ int run_copytask(const ParsedArgs& args) {
       for (const auto& r : runs) {
         if (r.backbone == backbone && r.layers == n) xs.push_back(100 * r.result.accuracy);
       }
-      double mean = 0, var = 0;
-      for (double x : xs) mean += x / double(xs.size());
-      for (double x : xs) var += (x - mean) * (x - mean) / double(xs.size());
-      std::cout << " " << std::fixed << std::setprecision(1) << mean;
-      if (xs.size() > 1) std::cout << " ± " << std::sqrt(var);
+      const MeanStd s = mean_std(xs);
+      std::cout << " " << std::fixed << std::setprecision(1) << s.mean;
+      if (xs.size() > 1) std::cout << " ± " << s.std;
       std::cout << " |";
     }
     std::cout << "\n";

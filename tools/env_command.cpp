@@ -6,6 +6,7 @@
 #include <iostream>
 #include <random>
 
+#include "datasets/statistics.h"
 #include "envs/d4rl_scores.h"
 #include "envs/vector_env.h"
 #include "tools/commands.h"
@@ -52,16 +53,12 @@ int run_env_check(const ParsedArgs& args) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  double mean = 0, mean_length = 0, var = 0;
-  for (size_t k = 0; k < returns.size(); ++k) mean += returns[k] / double(returns.size());
-  for (size_t k = 0; k < returns.size(); ++k) {
-    var += (returns[k] - mean) * (returns[k] - mean) / double(returns.size());
-    mean_length += lengths[k] / double(returns.size());
-  }
-  const double stderr_mean = std::sqrt(var / double(returns.size()));
+  const MeanStd ret = mean_std(returns);
+  const double mean = ret.mean, mean_length = mean_std(lengths).mean;
+  const double stderr_mean = ret.std / std::sqrt(double(returns.size()));
   std::cout << std::fixed << std::setprecision(2) << name << ": " << returns.size() << " random-policy episodes ("
             << terminations << " terminated), " << N << " envs on " << venv.threads() << " threads\n"
-            << "  return        " << mean << " ± " << std::sqrt(var) << " (std), ± " << stderr_mean << " (s.e. of the mean)\n"
+            << "  return        " << mean << " ± " << ret.std << " (std), ± " << stderr_mean << " (s.e. of the mean)\n"
             << "  length        " << mean_length << "\n"
             << "  normalized    " << envs::normalized_score(name, mean) << "  (D4RL REF_MIN "
             << envs::reference_scores(name).random_return << ")\n"

@@ -18,6 +18,7 @@
 #include "agents/sac/sac_agent.h"
 #include "configs/atomic_file.h"
 #include "datasets/d4rl_dataset.h"
+#include "datasets/statistics.h"
 #include "envs/d4rl_scores.h"
 #include "envs/locomotion_env.h"
 
@@ -84,10 +85,8 @@ PolicyReturn evaluate_policy(TanhGaussianPolicyImpl& policy, const std::string& 
     }
     returns.push_back(total);
   }
-  double mean = 0, var = 0;
-  for (double r : returns) mean += r / double(returns.size());
-  for (double r : returns) var += (r - mean) * (r - mean) / double(returns.size());
-  return {mean, std::sqrt(var)};
+  const MeanStd s = mean_std(returns);
+  return {s.mean, s.std};
 }
 
 SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions& options) {
