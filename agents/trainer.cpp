@@ -243,6 +243,13 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
                 << std::flush;
     }
   }
+  // A run stopped during its final evaluation resumes with nothing left to train: finish that
+  // evaluation (it is missing when eval.json is absent or older than the final checkpoint).
+  const fs::path eval_path = run_dir / "eval.json";
+  if (options.resume && first_step == t.steps && config.eval.episodes > 0 &&
+      (!fs::exists(eval_path) || fs::last_write_time(eval_path) < fs::last_write_time(checkpoint_path))) {
+    evaluate_into_log(model, config, step, log, run_dir, options.progress);
+  }
   if (result.interrupted) save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
   if (options.progress) std::cerr << "\n";
   result.steps_done = step;

@@ -12,7 +12,7 @@
 // Checkpoints are written every train.checkpoint_every steps, at the end, and when should_stop()
 // turns true (Ctrl-C); each replaces the last atomically. Resuming restores the model, optimizer,
 // step, dropout RNG and the sampler's position, so on the CPU a resumed run computes the same losses
-// as an uninterrupted one, bit for bit.
+// as an uninterrupted one, bit for bit; a run stopped during its final evaluation resumes into it.
 #pragma once
 
 #include <functional>

@@ -15,11 +15,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "agents/checkpoint.h"
-#include "agents/evaluator.h"
 #include "agents/trainer.h"
 #include "configs/atomic_file.h"
 #include "configs/config.h"
+#include "datasets/statistics.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
@@ -35,6 +34,7 @@ const std::vector<std::string> kDatasets = {"medium", "medium-replay", "medium-e
 struct Cell {
   std::string env, dataset, backbone;
   int64_t seed = 0;
+  config::Config config;  // the preset with the sweep's overrides and this seed
   std::string experiment() const { return env + "-" + dataset + "-v2"; }
 };
 
@@ -61,13 +61,13 @@ CellResult read_eval(const Cell& cell, const fs::path& eval_path) {
   return r;
 }
 
-std::string mean_std(const std::vector<double>& xs) {
-  double mean = 0, var = 0;
-  for (double x : xs) mean += x / double(xs.size());
-  for (double x : xs) var += (x - mean) * (x - mean) / double(xs.size());
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << mean << " ± " << std::sqrt(var);
-  return s.str();
+// "mean ± std" of a cell, saying how many seeds it has when some are missing.
+std::string cell_text(const std::vector<double>& xs, size_t seeds_wanted) {
+  const MeanStd s = mean_std(xs);
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(1) << s.mean << " ± " << s.std;
+  if (xs.size() < seeds_wanted) text << " (" << xs.size() << (xs.size() == 1 ? " seed)" : " seeds)");
+  return text.str();
 }
 
 // A run directory is reused only for the very config the sweep asks for; otherwise the first line
@@ -109,7 +109,6 @@ int run_sweep(const ParsedArgs& args) {
 
   // Check every preset and dataset before the first hour of training is spent.
   std::vector<Cell> cells;
-  std::map<std::string, config::Config> configs;
   for (const auto& env : envs) {
     for (const auto& ds : datasets) {
       const fs::path data = data_dir / (env + "-" + ds + "-v2.hdf5");
@@ -125,14 +124,12 @@ int run_sweep(const ParsedArgs& args) {
         for (int64_t seed : seeds) {
           std::vector<std::string> with_seed = all;
           with_seed.push_back("seed=" + std::to_string(seed));
-          Cell cell{env, ds, backbone, seed};
-          configs[cell.experiment() + "/" + backbone + std::to_string(seed)] = config::load_config(preset.string(), with_seed);
-          cells.push_back(cell);
+          cells.push_back({env, ds, backbone, seed, config::load_config(preset.string(), with_seed)});
         }
       }
     }
   }
-  const config::Config& first = configs.begin()->second;
+  const config::Config& first = cells.front().config;
   if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
   const bool progress = !args.flag("quiet");
   const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
@@ -147,12 +144,11 @@ int run_sweep(const ParsedArgs& args) {
   CtrlC ctrl_c;
   for (size_t i = 0; i < cells.size(); ++i) {
     const Cell& cell = cells[i];
-    const config::Config& config = configs.at(cell.experiment() + "/" + cell.backbone + std::to_string(cell.seed));
     const fs::path run_dir = out_dir / cell.experiment() / (cell.backbone + "-seed" + std::to_string(cell.seed));
     const fs::path eval_path = run_dir / "eval.json";
     const std::string label = "[sweep " + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
                               cell.experiment() + " " + cell.backbone + " seed " + std::to_string(cell.seed);
-    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, config);
+    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
     if (report_only && !fs::exists(eval_path)) continue;
     if (!fs::exists(eval_path)) {
       TrainOptions options;
@@ -161,20 +157,14 @@ int run_sweep(const ParsedArgs& args) {
       options.should_stop = CtrlC::requested;
       options.resume = fs::exists(run_dir / "checkpoint.pt");
       if (!options.resume && fs::exists(run_dir)) fs::remove_all(run_dir);  // stopped before its first checkpoint
-      const config::Config train_config = options.resume ? load_run_config(run_dir.string()) : config;
       if (progress) std::cerr << label << (options.resume ? ": resuming\n" : ": training\n");
-      const TrainResult trained = train(train_config, options);  // evaluates at the end, into eval.json
+      // Trains what is left and evaluates at the end into eval.json (a run stopped during that
+      // evaluation resumes into it). check_same_config made the run's own config equal to this one.
+      const TrainResult trained = train(cell.config, options);
       if (trained.interrupted) {
         std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
         return 130;
       }
-    }
-    if (!fs::exists(eval_path)) {  // stopped during the final evaluation: the checkpoint is final
-      LoadedModel loaded = load_model((run_dir / "checkpoint.pt").string());
-      const EvalOptions o = eval_options(config);  // the trainer's own evaluation, seeds included
-      if (progress) std::cerr << label << ": evaluating " << o.episodes << " episodes per target\n";
-      const auto evaluated = evaluate(loaded.model, o);
-      write_atomically(eval_path.string(), [&](const std::string& tmp) { std::ofstream(tmp) << results_json(o, evaluated); });
     }
     results.push_back(read_eval(cell, eval_path));
     if (progress) {
@@ -232,15 +222,12 @@ int run_sweep(const ParsedArgs& args) {
               target = r.targets[k];
             }
           }
-          double mean = 0;
-          for (double x : xs) mean += x / double(xs.size());
           if (xs.empty()) {
             cells_text << " – |";
             continue;
           }
-          if (xs.size() == seeds.size()) per_backbone_average[b].push_back(mean);  // complete cells only
-          cells_text << " " << mean_std(xs) << (xs.size() < seeds.size() ? " (" + std::to_string(xs.size()) + (xs.size() == 1 ? " seed)" : " seeds)") : "")
-                     << " |";
+          if (xs.size() == seeds.size()) per_backbone_average[b].push_back(mean_std(xs).mean);  // complete cells only
+          cells_text << " " << cell_text(xs, seeds.size()) << " |";
         }
         std::ostringstream target_text;
         target_text << std::fixed << std::setprecision(0) << target;
@@ -255,9 +242,7 @@ int run_sweep(const ParsedArgs& args) {
           std::cout << " – |";
           continue;
         }
-        double mean = 0;
-        for (double x : means) mean += x / double(means.size());
-        std::cout << " " << std::fixed << std::setprecision(1) << mean << " |";
+        std::cout << " " << std::fixed << std::setprecision(1) << mean_std(means).mean << " |";
       }
       std::cout << "\n";
     }

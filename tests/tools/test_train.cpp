@@ -102,6 +102,35 @@ TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
   EXPECT_EQ(losses(killed + "/log.jsonl"), expected) << "killed after " << lines_at_kill << " logged steps";
 }
 
+TEST_F(TrainFixture, ARunStoppedDuringItsFinalEvaluationResumesIntoIt) {
+  const std::string run = dir + "/evaluated";
+  std::vector<std::string> args = command(run, 5);
+  for (const char* extra : {"--set", "eval.episodes=1"}) args.push_back(extra);
+  ASSERT_EQ(run_to_end(args), 0);
+  ASSERT_TRUE(fs::exists(run + "/eval.json"));
+  const size_t lines = line_count(run + "/log.jsonl");
+  // As if killed after the final checkpoint, before the evaluation was written.
+  fs::remove(run + "/eval.json");
+  std::vector<std::string> log;
+  {
+    std::ifstream in(run + "/log.jsonl");
+    for (std::string line; std::getline(in, line);) log.push_back(line);
+  }
+  log.pop_back();  // the evaluation's line
+  {
+    std::ofstream rewrite(run + "/log.jsonl");
+    for (const auto& line : log) rewrite << line << "\n";
+  }
+  ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", run, "--quiet"}), 0);
+  EXPECT_TRUE(fs::exists(run + "/eval.json"));
+  EXPECT_EQ(line_count(run + "/log.jsonl"), lines);
+  EXPECT_HAS(losses(run + "/log.jsonl").back(), "{\"step\": 5, \"eval\": [");
+
+  // A finished run resumed again is not evaluated a second time.
+  ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", run, "--quiet"}), 0);
+  EXPECT_EQ(line_count(run + "/log.jsonl"), lines);
+}
+
 TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {
   for (const char* backbone : {"transformer", "minlstm", "gru", "lstm", "mamba"}) {
     ASSERT_EQ(run_to_end(command(dir + "/" + backbone, 6, backbone)), 0) << backbone;
