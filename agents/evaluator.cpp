@@ -86,9 +86,11 @@ std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& optio
   return results;
 }
 
-std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results) {
+std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results, int64_t step) {
   std::ostringstream o;
-  o << std::setprecision(10) << "{\"env\": \"" << options.env << "\", \"mode\": \"" << to_string(options.mode)
+  o << std::setprecision(10) << "{";
+  if (step >= 0) o << "\"step\": " << step << ", ";
+  o << "\"env\": \"" << options.env << "\", \"mode\": \"" << to_string(options.mode)
     << "\", \"seeds\": [";
   for (size_t i = 0; i < options.seeds.size(); ++i) o << (i ? ", " : "") << options.seeds[i];
   o << "], \"targets\": [";

@@ -41,7 +41,8 @@ std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& optio
 // environments seeded by the config's seed, as the trainer evaluates.
 EvalOptions eval_options(const config::Config& config);
 
-// {"env", "mode", "seeds", "targets": [{"target", "episodes", "return_mean", …, "returns": […]}]}
-std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results);
+// {"step" (when ≥ 0: the training step evaluated), "env", "mode", "seeds",
+//  "targets": [{"target", "episodes", "return_mean", …, "returns": […]}]}
+std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results, int64_t step = -1);
 
 }  // namespace mindt

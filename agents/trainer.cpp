@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <torch/torch.h>
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdio>
@@ -76,7 +77,7 @@ void evaluate_into_log(DecisionModel& model, const config::Config& config, int64
   }
   line << "]}\n";
   log << line.str() << std::flush;
-  const std::string json = results_json(o, results);
+  const std::string json = results_json(o, results, step);
   write_atomically((run_dir / "eval.json").string(), [&](const std::string& temporary) { std::ofstream(temporary) << json; });
   if (progress) {
     std::cerr << "\n[eval] step " << step << ":";
@@ -127,6 +128,18 @@ config::Config load_run_config(const std::string& run_dir, const std::vector<std
   const std::string path = (fs::path(run_dir) / "config.yaml").string();
   if (!fs::exists(path)) throw std::runtime_error(run_dir + ": not a mindt run directory (no config.yaml)");
   return config::load_config(path, overrides);
+}
+
+int64_t evaluated_step(const std::string& run_dir) {
+  const fs::path path = fs::path(run_dir) / "eval.json";
+  if (!fs::exists(path)) return -1;
+  try {
+    const YAML::Node step = YAML::LoadFile(path.string())["step"];
+    return step ? step.as<int64_t>() : -1;
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(path.string() + ": not a readable evaluation (" + e.what() +
+                             "); delete the file to evaluate that run again");
+  }
 }
 
 TrainResult train(const config::Config& config_in, const TrainOptions& options) {
@@ -244,10 +257,9 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     }
   }
   // A run stopped during its final evaluation resumes with nothing left to train: finish that
-  // evaluation (it is missing when eval.json is absent or older than the final checkpoint).
-  const fs::path eval_path = run_dir / "eval.json";
+  // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
   if (options.resume && first_step == t.steps && config.eval.episodes > 0 &&
-      (!fs::exists(eval_path) || fs::last_write_time(eval_path) < fs::last_write_time(checkpoint_path))) {
+      evaluated_step(run_dir.string()) != t.steps) {
     evaluate_into_log(model, config, step, log, run_dir, options.progress);
   }
   if (result.interrupted) save_training_checkpoint(checkpoint_path, model, config, optimizer, step);

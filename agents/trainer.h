@@ -6,7 +6,8 @@
 //   config.yaml      the resolved config it was started with
 //   log.jsonl        one JSON object per line: {step, loss, lr, samples_per_s, elapsed_s}, and after
 //                    each evaluation {step, eval: [{target, return_mean, score_mean, score_std}]}
-//   eval.json        the latest evaluation in full (agents/evaluator.h), every episode's return
+//   eval.json        the latest evaluation in full (agents/evaluator.h), with the step it was made
+//                    at and every episode's return
 //   checkpoint.pt    model + config (docs/checkpoints.md) + optimizer state, step and RNG state
 // Evaluation (eval.episodes > 0) runs every eval.every steps and at the end, in data.env.
 // Checkpoints are written every train.checkpoint_every steps, at the end, and when should_stop()
@@ -42,5 +43,10 @@ TrainResult train(const config::Config& config, const TrainOptions& options);
 
 // The config a run was started with (run_dir/config.yaml), with overrides applied.
 config::Config load_run_config(const std::string& run_dir, const std::vector<std::string>& overrides = {});
+
+// The training step of the evaluation in run_dir/eval.json; -1 when there is none (or the file,
+// written before evaluations recorded their step, does not say). A run is finished when this is
+// train.steps: an evaluation made every eval.every steps also writes eval.json.
+int64_t evaluated_step(const std::string& run_dir);
 
 }  // namespace mindt

@@ -4,8 +4,8 @@
 // backbone, as the paper's table has them.
 //
 // A sweep is long, so it can be stopped and started again: every run lives in
-// OUT/<env>-<dataset>-v2/<backbone>-seed<seed>; a run whose eval.json exists is read, not redone; a
-// run with a checkpoint is resumed; Ctrl-C checkpoints the run in progress.
+// OUT/<env>-<dataset>-v2/<backbone>-seed<seed>; a run whose eval.json holds its final step is read,
+// not redone; a run with a checkpoint is resumed; Ctrl-C checkpoints the run in progress.
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -149,8 +149,10 @@ int run_sweep(const ParsedArgs& args) {
     const std::string label = "[sweep " + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
                               cell.experiment() + " " + cell.backbone + " seed " + std::to_string(cell.seed);
     if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
-    if (report_only && !fs::exists(eval_path)) continue;
-    if (!fs::exists(eval_path)) {
+    // eval.every > 0 (from --set) also writes eval.json mid-run: only the final step's counts.
+    const bool finished = evaluated_step(run_dir.string()) == cell.config.train.steps;
+    if (report_only && !finished) continue;
+    if (!finished) {
       TrainOptions options;
       options.run_dir = run_dir.string();
       options.progress = progress;

@@ -73,6 +73,24 @@ TEST_F(SweepFixture, ReportShowsFinishedRunsAndTrainsNothing) {
   EXPECT_EQ(text.find(": training\n"), std::string::npos) << text;
 }
 
+TEST_F(SweepFixture, AnEvaluationFromTheMiddleOfARunDoesNotFinishIt) {
+  ASSERT_EQ(sweep(4, "--set eval.every=2").first, 0);
+  // As if the run had stopped after its step-2 evaluation: eval.json then holds that one.
+  const std::string eval = dir + "/runs/hopper-medium-v2/mingru-seed0/eval.json";
+  std::string text = read(eval);
+  ASSERT_EQ(text.rfind("{\"step\": 4, ", 0), 0u) << text;
+  text.replace(0, 11, "{\"step\": 2,");
+  std::ofstream(eval) << text;
+
+  auto [report_status, report] = sweep(4, "--set eval.every=2 --report");
+  ASSERT_EQ(report_status, 0) << report;
+  EXPECT_HAS(report, "(1 seed) |");
+  auto [status, printed] = sweep(4, "--set eval.every=2");
+  ASSERT_EQ(status, 0) << printed;
+  EXPECT_HAS(printed, "mingru seed 0: resuming");
+  EXPECT_EQ(read(eval).rfind("{\"step\": 4, ", 0), 0u);
+}
+
 TEST_F(SweepFixture, RefusesToMixBudgetsAndNamesAMissingDataset) {
   ASSERT_EQ(sweep(3).first, 0);
   auto [status, text] = sweep(5);
