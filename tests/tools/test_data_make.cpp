@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 
 #include "datasets/d4rl_dataset.h"
@@ -84,6 +86,37 @@ TEST_F(DataMake, MediumExpertIsMediumCutAtAnEpisodeEndThenExpert) {
   EXPECT_EQ(d.size(), cut + 3000);
   EXPECT_TRUE(std::equal(medium.observations.data.begin(), medium.observations.data.begin() + cut * 11,
                          d.observations.data.begin()));
+}
+
+// The mean return `data make` prints in its "wrote FILE: N transitions, ..., mean return R" line.
+double printed_mean_return(const std::string& text) {
+  const auto at = text.find("mean return ");
+  if (at == std::string::npos) throw std::runtime_error("no mean return in: " + text);
+  return std::stod(text.substr(at + 12));
+}
+
+// Every shipped pair is what its names promise: the expert policy, rolled out with sampled actions
+// as `data make` does, earns clearly more than the medium one of its env.
+TEST_F(DataMake, EveryShippedExpertOutscoresItsMedium) {
+  int pairs = 0;
+  for (const auto& entry : fs::directory_iterator(std::string(MINDT_SOURCE_DIR) + "/agents/behaviour_policies")) {
+    const std::string name = entry.path().filename().string();
+    const auto suffix = name.rfind("-expert.pt");
+    if (suffix == std::string::npos || suffix + 10 != name.size()) continue;
+    const std::string env = name.substr(0, suffix);
+    double returns[2];
+    int i = 0;
+    for (const std::string quality : {"medium", "expert"}) {
+      const auto [status, text] = run("data make " + env + "-" + quality + " --transitions 3000 --quiet --out " + dir +
+                                          "/" + env + quality + ".hdf5",
+                                      dir);
+      ASSERT_EQ(status, 0) << text;
+      returns[i++] = printed_mean_return(text);
+    }
+    EXPECT_GT(returns[1], 1.4 * returns[0]) << env << ": medium " << returns[0] << ", expert " << returns[1];
+    ++pairs;
+  }
+  EXPECT_GE(pairs, 2) << "hopper and walker2d ship an expert";
 }
 
 TEST_F(DataMake, ExplainsBadRequestsAndWritesNothing) {
