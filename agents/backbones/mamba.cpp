@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "kernels/linear_scan.h"
+#include "kernels/selective_scan.h"
 
 namespace mindt::backbones {
 
@@ -47,7 +47,7 @@ MambaMixer::Selection MambaMixer::select(const at::Tensor& x) {
 
 at::Tensor MambaMixer::forward(const at::Tensor& u) {
   TORCH_CHECK(u.dim() == 3 && u.size(2) == dim_, "mamba: input must be [B, L, ", dim_, "], got ", u.sizes());
-  const int64_t batch = u.size(0), length = u.size(1);
+  const int64_t length = u.size(1);
   const std::vector<at::Tensor> xz = in_proj_->forward(u).chunk(2, -1);
   // Causal depthwise convolution: pad d_conv − 1 on the left (conv1d pads both sides; keep the first L).
   const at::Tensor conv = at::conv1d(xz[0].transpose(1, 2), conv_weight_.unsqueeze(1), conv_bias_, 1, d_conv_ - 1,
@@ -55,12 +55,7 @@ at::Tensor MambaMixer::forward(const at::Tensor& u) {
   const at::Tensor x = at::silu(conv.narrow(2, 0, length).transpose(1, 2));  // [B, L, inner]
 
   const Selection s = select(x);
-  const at::Tensor a = at::exp(s.dt.unsqueeze(-1) * a_matrix());               // [B, L, inner, N]
-  const at::Tensor b = (s.dt * x).unsqueeze(-1) * s.b.unsqueeze(2);             // [B, L, inner, N]
-  const at::Tensor h = kernels::linear_scan(a.reshape({batch, length, inner_ * d_state_}),
-                                            b.reshape({batch, length, inner_ * d_state_}))
-                           .view({batch, length, inner_, d_state_});
-  const at::Tensor y = at::matmul(h, s.c.unsqueeze(-1)).squeeze(-1) + x * d_skip_;
+  const at::Tensor y = kernels::selective_scan(x, s.dt, a_matrix(), s.b, s.c) + x * d_skip_;
   return out_proj_->forward(y * at::silu(xz[1]));
 }
 

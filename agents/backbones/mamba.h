@@ -6,8 +6,9 @@
 //   h_t   = exp(Δ_t A) ⊙ h_{t−1} + (Δ_t x_t) B_t     per channel, state size N (A diagonal, < 0)
 //   y_t   = C_t · h_t + D ⊙ x_t,  out = out_proj(y ⊙ SiLU(z))
 //
-// The recurrence is h_t = a_t ⊙ h_{t−1} + b_t over inner·N channels, so forward() runs it on our
-// linear-scan kernel; step() carries the last d_conv−1 conv inputs and the SSM state.
+// forward() runs the recurrence on kernels::selective_scan, which on the CPU never materialises the
+// [B, L, inner, N] state (a plain linear scan over inner·N channels would, 16× the activations);
+// step() carries the last d_conv−1 conv inputs and the SSM state.
 #pragma once
 
 #include <torch/nn/modules/linear.h>
