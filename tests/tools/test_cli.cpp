@@ -93,6 +93,13 @@ TEST(Cli, BenchScanJsonHasTheDocumentedRows) {
   EXPECT_HAS(r.out, "\"op\": \"scan\"");
   EXPECT_HAS(r.out, "\"op\": \"layer\"");
   EXPECT_HAS(r.out, "\"B\": 2, \"T\": 16, \"D\": 8, \"ms\": ");
+  EXPECT_EQ(r.out.find("selective_scan"), std::string::npos) << "the selective scan is opt-in";
+
+  const Result selective = run({"bench", "scan", "--json", "--selective", "--no-layers", "--batch", "2", "--dims", "8",
+                                "--lengths", "16", "--reps", "1"});
+  ASSERT_EQ(selective.code, 0) << selective.err;
+  EXPECT_HAS(selective.out, "\"op\": \"selective_scan\", \"impl\": \"composite\"");
+  EXPECT_HAS(selective.out, "\"op\": \"selective_scan\", \"impl\": \"cpu\"");
 }
 
 TEST(Cli, BenchModelsJsonHasARowPerBackbone) {

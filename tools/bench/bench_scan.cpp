@@ -1,14 +1,18 @@
 // `mindt bench scan`: the linear-scan kernels against the paper's log-space reference and a
-// memory-copy floor, and the minGRU/minLSTM layers against torch's GRU/LSTM (the paper's Fig. 1).
+// memory-copy floor, the minGRU/minLSTM layers against torch's GRU/LSTM (the paper's Fig. 1), and
+// (--selective) Mamba's fused selective scan against its materialised-state composite form.
 // Everything is timed forward + backward, in float32, in this one run.
 #include <ATen/ATen.h>
 #include <torch/torch.h>
 
+#include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "agents/layers/min_rnn.h"
 #include "kernels/linear_scan.h"
+#include "kernels/selective_scan.h"
 #include "tools/bench/measure.h"
 #include "tools/cli/lists.h"
 #include "tools/bench/report.h"
@@ -99,6 +103,44 @@ std::vector<Row> layer_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, co
   return rows;
 }
 
+// Selective-scan rows: the fused kernel against the composite form (the [B, T, D, N] state made
+// and scanned by linear_scan), with Mamba's N = 16 and its initial Δ and A ranges.
+std::vector<Row> selective_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, const TimingPolicy& policy) {
+  constexpr int64_t kStates = 16;
+  const auto opts = at::TensorOptions().dtype(at::kFloat).device(dev);
+  const std::vector<at::Tensor> inputs = {
+      at::randn({B, T, D}, opts).requires_grad_(true),
+      (at::rand({B, T, D}, opts) * (0.1 - 1e-3) + 1e-3).requires_grad_(true),
+      (-at::arange(1, kStates + 1, opts).repeat({D, 1})).requires_grad_(true),
+      at::randn({B, T, kStates}, opts).requires_grad_(true),
+      at::randn({B, T, kStates}, opts).requires_grad_(true)};
+  const at::Tensor grad = at::randn({B, T, D}, opts);
+  const auto call = [&](bool fused) {
+    return [&, fused] {
+      const auto& in = inputs;
+      const at::Tensor y = fused ? kernels::selective_scan(in[0], in[1], in[2], in[3], in[4])
+                                 : kernels::selective_scan_composite(in[0], in[1], in[2], in[3], in[4]);
+      torch::autograd::grad({y}, in, {grad});
+    };
+  };
+  // On the GPU selective_scan is the composite itself (no fused CUDA kernel yet): one row.
+  std::vector<std::pair<std::string, std::function<void()>>> impls = {{"composite", call(false)}};
+  if (dev.is_cpu()) impls.emplace_back("cpu", call(true));
+  std::vector<Row> rows;
+  double composite_ms = 0;
+  for (const auto& [impl, fn] : impls) {
+    const Timing t = time_call(fn, dev, policy);
+    if (impl == "composite") composite_ms = t.median_ms;
+    rows.push_back(base_row("selective_scan", impl, dev, B, T, D)
+                       .set("N", kStates)
+                       .set("ms", t.median_ms)
+                       .set("peak_mib", peak_memory_mib(fn, dev))
+                       .set("speedup", composite_ms / t.median_ms)
+                       .set("reps", int64_t(t.reps)));
+  }
+  return rows;
+}
+
 }  // namespace
 
 int run_bench_scan(const cli::ParsedArgs& args) {
@@ -126,7 +168,7 @@ int run_bench_scan(const cli::ParsedArgs& args) {
   at::manual_seed(0);
 
   const bool json = args.flag("json");
-  std::vector<Row> scans, layers;
+  std::vector<Row> scans, layers, selective;
   for (const auto& dev : devices) {
     for (int64_t D : dims) {
       for (int64_t T : lengths) {
@@ -135,12 +177,16 @@ int run_bench_scan(const cli::ParsedArgs& args) {
         if (!args.flag("no-layers")) {
           for (auto& r : layer_rows(dev, B, T, D, policy)) layers.push_back(std::move(r));
         }
+        if (args.flag("selective")) {
+          for (auto& r : selective_rows(dev, B, T, D, policy)) selective.push_back(std::move(r));
+        }
       }
     }
   }
   if (json) {
     std::vector<Row> all = scans;
     all.insert(all.end(), layers.begin(), layers.end());
+    all.insert(all.end(), selective.begin(), selective.end());
     print_json(std::cout, all);
     return 0;
   }
@@ -156,6 +202,14 @@ int run_bench_scan(const cli::ParsedArgs& args) {
     std::cout << "\nLayers, forward+backward of sum(output) wrt input and weights, hidden = D, B=" << B << "\n"
               << "  speedup = GRU (LSTM) ms / minGRU (minLSTM) ms;  peak = extra tensor memory of one call\n";
     print_table(std::cout, layers,
+                {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
+                 {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}});
+  }
+  if (!selective.empty()) {
+    std::cout << "\nMamba's selective scan (D channels, N=16 states each), forward+backward, B=" << B << "\n"
+              << "  composite = exp(dA), dBx and the [B, T, D, N] state as tensors, scanned by linear_scan;\n"
+              << "  speedup = composite ms / ms;  peak = extra tensor memory of one call\n";
+    print_table(std::cout, selective,
                 {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
                  {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}});
   }
