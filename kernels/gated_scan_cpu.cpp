@@ -13,17 +13,11 @@
 // whose first term is one correctly rounded subtraction and whose second is bounded by log 2, so
 // large |f| ≈ |i| lose nothing to cancellation (the textbook form loses ε·|f| in float32).
 //
-// This file includes ATen's vector headers with the host's instruction set, under a namespace of
-// its own, so it is compiled without the shared precompiled header.
-#if defined(__AVX512F__)
-#define CPU_CAPABILITY_AVX512 1
-#elif defined(__AVX2__)
-#define CPU_CAPABILITY_AVX2 1
-#endif
-#define CPU_CAPABILITY mindt_host
-#include <ATen/ATen.h>
+// ATen's vector types come for the host's instruction set (host_vectorized.h), so this file is
+// compiled without the shared precompiled header.
+#include "kernels/host_vectorized.h"  // first: it sets the vector ISA for ATen's headers
+
 #include <ATen/Dispatch.h>
-#include <ATen/cpu/vec/vec.h>
 
 #include <algorithm>
 #include <type_traits>

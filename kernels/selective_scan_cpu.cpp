@@ -16,18 +16,12 @@
 // tiles in turn) and no two threads ever add into the same row. dA sums over batch and time: each
 // batch element keeps its own float64 partial sums, added up at the end.
 //
-// Like gated_scan_cpu.cpp, this file includes ATen's vector headers for the host's instruction set,
-// so it is compiled without the shared precompiled header.
-#if defined(__AVX512F__)
-#define CPU_CAPABILITY_AVX512 1
-#elif defined(__AVX2__)
-#define CPU_CAPABILITY_AVX2 1
-#endif
-#define CPU_CAPABILITY mindt_host
-#include <ATen/ATen.h>
+// ATen's vector types come for the host's instruction set (host_vectorized.h), so this file is
+// compiled without the shared precompiled header.
+#include "kernels/host_vectorized.h"  // first: it sets the vector ISA for ATen's headers
+
 #include <ATen/Dispatch.h>
 #include <ATen/Parallel.h>
-#include <ATen/cpu/vec/vec.h>
 
 #include <algorithm>
 #include <vector>
