@@ -4,8 +4,12 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
 
 #include "agents/backbones/backbone.h"
+#include "configs/atomic_file.h"
 
 namespace mindt {
 namespace {
@@ -32,7 +36,73 @@ at::Tensor answer_logits(CopyModel& model, const CopyBatch& b, int64_t tokens) {
   return logits.narrow(1, logits.size(1) - tokens, tokens);
 }
 
+// What a run has learned so far: everything training needs to continue exactly.
+struct Progress {
+  int64_t step = 0;
+  double loss = 0;
+  double seconds = 0;  // training time spent on the run before this process
+};
+
+void save_progress(const std::string& path, const std::string& signature, CopyModel& model,
+                   torch::optim::AdamW& optimizer, const at::Generator& train_data, const Progress& p) {
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  model->save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("signature", c10::IValue(signature));
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("train_data", train_data.get_state());
+  archive.write("step", c10::IValue(p.step));
+  archive.write("loss", c10::IValue(p.loss));
+  archive.write("seconds", c10::IValue(p.seconds));
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  write_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+}
+
+// Restores the run from `path` when it holds a checkpoint of this very run (same signature); says
+// why on stderr when a file is there but cannot be used, and starts afresh.
+Progress load_progress(const std::string& path, const std::string& signature, CopyModel& model,
+                       torch::optim::AdamW& optimizer, at::Generator& train_data) {
+  if (!std::filesystem::exists(path)) return {};
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(path);
+    c10::IValue saved_signature, step, loss, seconds;
+    archive.read("signature", saved_signature);
+    if (saved_signature.toStringRef() != signature) {
+      std::fprintf(stderr, "%s: a checkpoint of another run (%s); starting afresh\n", path.c_str(),
+                   saved_signature.toStringRef().c_str());
+      return {};
+    }
+    archive.read("model", model_archive);
+    model->load(model_archive);
+    archive.read("optimizer", optimizer_archive);
+    optimizer.load(optimizer_archive);
+    at::Tensor generator_state;
+    archive.read("train_data", generator_state);
+    train_data.set_state(generator_state);
+    archive.read("step", step);
+    archive.read("loss", loss);
+    archive.read("seconds", seconds);
+    std::fprintf(stderr, "%s: continuing the run from step %lld\n", path.c_str(), static_cast<long long>(step.toInt()));
+    return {step.toInt(), loss.toDouble(), seconds.toDouble()};
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path + ": not a readable copytask checkpoint (" + e.what_without_backtrace() +
+                             "); delete it to start the run afresh");
+  }
+}
+
 }  // namespace
+
+std::string copy_run_signature(const CopyTrainOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "backbone=" << o.backbone << " layers=" << o.layers << " seed=" << o.seed << " dim=" << o.dim
+    << " length=" << o.task.length << " tokens=" << o.task.tokens << " steps=" << o.steps << " batch=" << o.batch
+    << " lr=" << o.lr << " warmup=" << o.warmup << " test_sequences=" << o.test_sequences;
+  return s.str();
+}
 
 CopyBatch make_copy_batch(const SelectiveCopyTask& task, int64_t batch, at::Generator& generator) {
   TORCH_CHECK(task.tokens >= 1 && task.tokens <= task.length, "selective copy: tokens (", task.tokens,
@@ -63,8 +133,18 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(0.01));
   at::Generator train_data = at::make_generator<at::CPUGeneratorImpl>(o.seed * 2 + 1);
   at::Generator test_data = at::make_generator<at::CPUGeneratorImpl>(o.seed * 2 + 2);
+  const std::string signature = copy_run_signature(o);
+  Progress resumed;
+  if (!o.checkpoint_path.empty()) resumed = load_progress(o.checkpoint_path, signature, model, optimizer, train_data);
+  result.final_loss = resumed.loss;
+  auto elapsed = [&] { return resumed.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  auto keep = [&](int64_t steps_done) {
+    if (!o.checkpoint_path.empty()) {
+      save_progress(o.checkpoint_path, signature, model, optimizer, train_data, {steps_done, result.final_loss, elapsed()});
+    }
+  };
   model->train();
-  for (int64_t step = 0; step < o.steps; ++step) {
+  for (int64_t step = resumed.step; step < o.steps; ++step) {
     const double lr = o.lr * std::min(1.0, double(step + 1) / double(std::max<int64_t>(o.warmup, 1)));
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const CopyBatch b = make_copy_batch(o.task, o.batch, train_data);
@@ -74,7 +154,15 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
     result.final_loss = loss.item<double>();
-    if (o.on_step) o.on_step(step + 1, result.final_loss);
+    if ((step + 1) % std::max<int64_t>(o.checkpoint_every, 1) == 0 && step + 1 < o.steps) keep(step + 1);
+    if (o.on_step) {
+      try {
+        o.on_step(step + 1, result.final_loss);
+      } catch (...) {  // stopped (Ctrl-C): keep every step trained so far
+        keep(step + 1);
+        throw;
+      }
+    }
   }
 
   model->eval();
@@ -87,7 +175,8 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
     total += b.targets.numel();
   }
   result.accuracy = double(right) / double(total);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.seconds = elapsed();
+  if (!o.checkpoint_path.empty()) std::filesystem::remove(o.checkpoint_path);
   return result;
 }
 

@@ -46,8 +46,18 @@ struct CopyTrainOptions {
   int64_t warmup = 100;
   int64_t test_sequences = 1024;
   uint64_t seed = 0;
-  std::function<void(int64_t step, double loss)> on_step;  // progress; may be empty
+  // Progress; may be empty. It may throw to stop training (Ctrl-C): the run is then lost except
+  // for its last checkpoint.
+  std::function<void(int64_t step, double loss)> on_step;
+  // When set, the model, optimizer and data generator are saved there every `checkpoint_every`
+  // steps (atomically), a run finds its checkpoint there and continues from it exactly, and the
+  // file is removed when the run finishes. A checkpoint made with other options is not used.
+  std::string checkpoint_path;
+  int64_t checkpoint_every = 100;
 };
+
+// The options that determine a run's numbers, as one line (what a checkpoint must match).
+std::string copy_run_signature(const CopyTrainOptions& options);
 
 struct CopyResult {
   double accuracy = 0;  // fraction of answer tokens right on fresh test sequences
@@ -56,8 +66,9 @@ struct CopyResult {
   double seconds = 0;
 };
 
-// Trains a fresh model (AdamW, linear warm-up, cross-entropy on the answer positions) and scores
-// it on test sequences drawn from a generator separate from training's.
+// Trains a fresh model (AdamW, linear warm-up, cross-entropy on the answer positions), or continues
+// one from options.checkpoint_path, and scores it on test sequences drawn from a generator
+// separate from training's.
 CopyResult train_selective_copy(const CopyTrainOptions& options);
 
 }  // namespace mindt

@@ -89,7 +89,9 @@ const std::vector<CommandSpec>& all_commands() {
        "tokens scattered among filler tokens, in order, at the answer markers that follow (the Mamba\n"
        "paper's selective copying, vocabulary as the official minRNN code: 16 symbols, 15 = filler,\n"
        "0 = marker, data 1-14), then scores it on fresh sequences. With lists, runs every combination\n"
-       "and prints accuracy (%) per backbone and layer count, mean ± std over seeds, beside the paper's.",
+       "and prints accuracy (%) per backbone and layer count, mean ± std over seeds, beside the paper's.\n"
+       "A run in progress is checkpointed every --checkpoint-every steps; after Ctrl-C or a crash the\n"
+       "same command continues it from there (finished runs come back from --json-out).",
        {{"backbone", "B,B,...", "backbone(s)", "mingru"},
         {"layers", "N,N,...", "layer count(s)", "2"},
         {"seeds", "S,S,...", "seeds", "0"},
@@ -101,6 +103,8 @@ const std::vector<CommandSpec>& all_commands() {
         {"lr", "X", "AdamW learning rate (linear warm-up over 100 steps)", "1e-3"},
         {"threads", "N", "CPU threads (default: torch's choice)", ""},
         {"json-out", "FILE", "also write the runs as JSON to FILE after each run; runs already in FILE are not redone", ""},
+        {"checkpoint-dir", "DIR", "where runs in progress keep their checkpoints", "runs/copytask"},
+        {"checkpoint-every", "N", "training steps between checkpoints (0: none)", "100"},
         {"json", "", "print JSON instead of the table", ""},
         {"quiet", "", "no progress lines", ""}},
        run_copytask},

@@ -104,6 +104,9 @@ int run_copytask(const ParsedArgs& args) {
     throw UsageError("mindt copytask: --tokens must be between 1 and --length");
   }
   if (base.steps < 1 || base.batch < 1 || base.dim < 1) throw UsageError("mindt copytask: --steps, --batch and --dim must be positive");
+  const int64_t checkpoint_every = args.int_value("checkpoint-every");
+  if (checkpoint_every < 0) throw UsageError("mindt copytask: --checkpoint-every must be 0 (none) or positive");
+  const std::string checkpoint_dir = args.value_or("checkpoint-dir", "runs/copytask");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   const bool progress = !args.flag("quiet");
 
@@ -144,6 +147,11 @@ int run_copytask(const ParsedArgs& args) {
         o.backbone = backbone;
         o.layers = n;
         o.seed = uint64_t(seed);
+        if (checkpoint_every > 0) {
+          o.checkpoint_path = checkpoint_dir + "/" + backbone + "-" + std::to_string(n) + "layers-seed" +
+                              std::to_string(seed) + ".pt";
+          o.checkpoint_every = checkpoint_every;
+        }
         o.on_step = [&](int64_t step, double loss) {
           if (CtrlC::requested()) throw Interrupted{};
           if (progress && (step % 50 == 0 || step == o.steps)) {
@@ -156,9 +164,10 @@ int run_copytask(const ParsedArgs& args) {
           run.result = train_selective_copy(o);
         } catch (const Interrupted&) {
           std::cerr << "\ninterrupted after " << runs.size() << " of " << total << " runs"
-                    << (json_out.empty() || runs.empty()
-                            ? std::string("\n")
-                            : "; they are in " + json_out + ": the same command continues from there\n");
+                    << (json_out.empty() || runs.empty() ? std::string("") : "; they are in " + json_out)
+                    << (o.checkpoint_path.empty() ? std::string("")
+                                                  : "; the run in progress has its last checkpoint in " + o.checkpoint_path)
+                    << (json_out.empty() && o.checkpoint_path.empty() ? "\n" : "\nthe same command continues from there\n");
           return 130;
         }
         if (progress) {

@@ -1,10 +1,16 @@
 // The selective-copying task's data: the data tokens sit among filler in order, the markers follow,
-// the targets are those data tokens, and a seeded generator gives the same batch again.
+// the targets are those data tokens, and a seeded generator gives the same batch again. Training:
+// a run stopped part-way continues from its checkpoint to exactly the uninterrupted run's numbers.
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include "agents/selective_copy.h"
+#include "tests/test_util.h"
 
 namespace mindt {
 namespace {
@@ -42,6 +48,86 @@ TEST(SelectiveCopy, ASeededGeneratorGivesTheSameBatch) {
   EXPECT_TRUE(x.inputs.equal(y.inputs));
   EXPECT_TRUE(x.targets.equal(y.targets));
   EXPECT_FALSE(x.inputs.equal(z.inputs));
+}
+
+struct Stop {};
+
+CopyTrainOptions tiny_run(uint64_t seed) {
+  CopyTrainOptions o;
+  o.task = {16, 3};
+  o.backbone = "mingru";
+  o.layers = 2;
+  o.dim = 16;
+  o.steps = 30;
+  o.batch = 8;
+  o.warmup = 5;
+  o.test_sequences = 64;
+  o.seed = seed;
+  return o;
+}
+
+// Trains `o`, stopping it (as Ctrl-C does) right after step `stop_at`.
+void train_until_stopped(CopyTrainOptions o, int64_t stop_at) {
+  o.on_step = [stop_at](int64_t step, double) {
+    if (step == stop_at) throw Stop{};
+  };
+  EXPECT_THROW(train_selective_copy(o), Stop);
+}
+
+class CopyCheckpoint : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("mindt_copy_" + std::to_string(mindt::testing::fresh_seed()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "nested" / "run.pt").string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CopyCheckpoint, AStoppedRunContinuesToTheUninterruptedRunsNumbers) {
+  const uint64_t seed = mindt::testing::fresh_seed() % 1000;
+  const CopyResult straight = train_selective_copy(tiny_run(seed));
+
+  // Stopped between periodic checkpoints (step 17; they fall every 10), and at one (step 20).
+  for (const int64_t stop_at : {17, 20}) {
+    CopyTrainOptions o = tiny_run(seed);
+    o.checkpoint_path = path();
+    o.checkpoint_every = 10;
+    train_until_stopped(o, stop_at);
+    ASSERT_TRUE(std::filesystem::exists(o.checkpoint_path)) << "no checkpoint after a stop at step " << stop_at;
+    const CopyResult resumed = train_selective_copy(o);
+    EXPECT_EQ(resumed.final_loss, straight.final_loss) << "stopped at step " << stop_at;
+    EXPECT_EQ(resumed.accuracy, straight.accuracy) << "stopped at step " << stop_at;
+    EXPECT_FALSE(std::filesystem::exists(o.checkpoint_path)) << "a finished run leaves its checkpoint behind";
+  }
+}
+
+TEST_F(CopyCheckpoint, ACheckpointOfAnotherRunIsNotUsed) {
+  const CopyResult straight = train_selective_copy(tiny_run(5));
+  CopyTrainOptions other = tiny_run(6);
+  other.checkpoint_path = path();
+  train_until_stopped(other, 12);
+  ASSERT_TRUE(std::filesystem::exists(path()));
+
+  CopyTrainOptions o = tiny_run(5);
+  o.checkpoint_path = path();
+  const CopyResult fresh = train_selective_copy(o);
+  EXPECT_EQ(fresh.final_loss, straight.final_loss);
+  EXPECT_EQ(fresh.accuracy, straight.accuracy);
+}
+
+TEST_F(CopyCheckpoint, AnUnreadableCheckpointIsAClearError) {
+  std::filesystem::create_directories(std::filesystem::path(path()).parent_path());
+  std::ofstream(path()) << "not a checkpoint";
+  CopyTrainOptions o = tiny_run(1);
+  o.checkpoint_path = path();
+  try {
+    train_selective_copy(o);
+    FAIL() << "a corrupt checkpoint was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(path() + ": not a readable copytask checkpoint"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
