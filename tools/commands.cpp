@@ -103,6 +103,7 @@ const std::vector<CommandSpec>& all_commands() {
         {"lr", "X", "AdamW learning rate (linear warm-up over 100 steps)", "1e-3"},
         {"threads", "N", "CPU threads (default: torch's choice)", ""},
         {"json-out", "FILE", "also write the runs as JSON to FILE after each run; runs already in FILE are not redone", ""},
+        {"report", "", "train nothing: the table of the runs in --json-out so far (cells with fewer seeds say so)", ""},
         {"checkpoint-dir", "DIR", "where runs in progress keep their checkpoints", "runs/copytask"},
         {"checkpoint-every", "N", "training steps between checkpoints (0: none)", "100"},
         {"json", "", "print JSON instead of the table", ""},

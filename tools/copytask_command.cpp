@@ -113,6 +113,9 @@ int run_copytask(const ParsedArgs& args) {
   const bool progress = !args.flag("quiet");
 
   const std::string json_out = args.value_or("json-out", "");
+  const bool report_only = args.flag("report");  // the table of the runs in --json-out; trains nothing
+  if (report_only && json_out.empty()) throw UsageError("mindt copytask: --report reads the runs from --json-out FILE");
+  if (report_only && !std::filesystem::exists(json_out)) throw std::runtime_error(json_out + ": no such file to report on");
   const std::vector<Run> earlier = json_out.empty() ? std::vector<Run>{} : finished_runs(json_out, base);
   std::vector<Run> runs;
   // What the file gets: this grid's runs, then earlier runs of the same setting outside this grid.
@@ -145,6 +148,7 @@ int run_copytask(const ParsedArgs& args) {
           runs.push_back(*done);
           continue;
         }
+        if (report_only) continue;
         CopyTrainOptions o = base;
         o.backbone = backbone;
         o.layers = n;
@@ -185,7 +189,7 @@ int run_copytask(const ParsedArgs& args) {
     }
   }
 
-  if (!json_out.empty()) {
+  if (!json_out.empty() && !report_only) {
     write_atomically(json_out, [&](const std::string& tmp) { std::ofstream(tmp) << runs_json(base, file_runs()); });
   }
   if (args.flag("json")) {
@@ -209,8 +213,13 @@ int run_copytask(const ParsedArgs& args) {
         if (r.backbone == backbone && r.layers == n) xs.push_back(100 * r.result.accuracy);
       }
       const MeanStd s = mean_std(xs);
+      if (xs.empty()) {
+        std::cout << " – |";
+        continue;
+      }
       std::cout << " " << std::fixed << std::setprecision(1) << s.mean;
       if (xs.size() > 1) std::cout << " ± " << s.std;
+      if (xs.size() < seeds.size()) std::cout << " (" << xs.size() << (xs.size() == 1 ? " seed)" : " seeds)");
       std::cout << " |";
     }
     std::cout << "\n";

@@ -30,6 +30,11 @@ Result run(std::vector<std::string> args) {
   return {code, out, err};
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 TEST(Cli, HelpListsEveryRegisteredCommand) {
   const Result r = run({"--help"});
   EXPECT_EQ(r.code, 0);
@@ -149,6 +154,35 @@ TEST(Cli, CopytaskRunsEveryCombination) {
   const Result bad = run({"copytask", "--tokens", "20", "--length", "10"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_HAS(bad.err, "--tokens must be between 1 and --length");
+}
+
+TEST(Cli, CopytaskReportPrintsTheFinishedRunsAndTrainsNothing) {
+  const std::string json = ::testing::TempDir() + "/copytask_report.json";
+  std::filesystem::remove(json);
+  const std::vector<std::string> setting = {"--steps", "3", "--length", "12", "--tokens", "3", "--dim", "8", "--batch", "4",
+                                            "--json-out", json, "--quiet", "--checkpoint-every", "0"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), setting.begin(), setting.end());
+    return args;
+  };
+  const Result made = run(with({"copytask", "--backbone", "mingru", "--layers", "1", "--seeds", "0"}));
+  ASSERT_EQ(made.code, 0) << made.err;
+  const std::string before = read_file(json);
+
+  // A grid of 2 backbones × 2 seeds of which one run exists: one cell with one seed, one empty cell.
+  const Result report = run(with({"copytask", "--report", "--backbone", "mingru,minlstm", "--layers", "1", "--seeds", "0,1"}));
+  ASSERT_EQ(report.code, 0) << report.err;
+  EXPECT_HAS(report.out, "| mingru | ");
+  EXPECT_HAS(report.out, " (1 seed) |");
+  EXPECT_HAS(report.out, "| minlstm | – |");
+  EXPECT_EQ(read_file(json), before) << "--report changed the JSON file";
+
+  const Result missing = run({"copytask", "--report", "--json-out", json + ".absent"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_HAS(missing.err, json + ".absent: no such file to report on");
+  const Result no_file = run({"copytask", "--report"});
+  EXPECT_EQ(no_file.code, 2);
+  EXPECT_HAS(no_file.err, "--report reads the runs from --json-out FILE");
 }
 
 TEST(Cli, DataInfoDescribesAD4rlFile) {
