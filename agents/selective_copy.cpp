@@ -36,6 +36,16 @@ at::Tensor answer_logits(CopyModel& model, const CopyBatch& b, int64_t tokens) {
   return logits.narrow(1, logits.size(1) - tokens, tokens);
 }
 
+// The options that determine a run's numbers, as one line (what a checkpoint must match).
+std::string copy_run_signature(const CopyTrainOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "backbone=" << o.backbone << " layers=" << o.layers << " seed=" << o.seed << " dim=" << o.dim
+    << " length=" << o.task.length << " tokens=" << o.task.tokens << " steps=" << o.steps << " batch=" << o.batch
+    << " lr=" << o.lr << " warmup=" << o.warmup << " test_sequences=" << o.test_sequences;
+  return s.str();
+}
+
 // What a run has learned so far: everything training needs to continue exactly.
 struct Progress {
   int64_t step = 0;
@@ -94,15 +104,6 @@ Progress load_progress(const std::string& path, const std::string& signature, Co
 }
 
 }  // namespace
-
-std::string copy_run_signature(const CopyTrainOptions& o) {
-  std::ostringstream s;
-  s.precision(17);
-  s << "backbone=" << o.backbone << " layers=" << o.layers << " seed=" << o.seed << " dim=" << o.dim
-    << " length=" << o.task.length << " tokens=" << o.task.tokens << " steps=" << o.steps << " batch=" << o.batch
-    << " lr=" << o.lr << " warmup=" << o.warmup << " test_sequences=" << o.test_sequences;
-  return s.str();
-}
 
 CopyBatch make_copy_batch(const SelectiveCopyTask& task, int64_t batch, at::Generator& generator) {
   TORCH_CHECK(task.tokens >= 1 && task.tokens <= task.length, "selective copy: tokens (", task.tokens,

@@ -56,9 +56,6 @@ struct CopyTrainOptions {
   int64_t checkpoint_every = 100;
 };
 
-// The options that determine a run's numbers, as one line (what a checkpoint must match).
-std::string copy_run_signature(const CopyTrainOptions& options);
-
 struct CopyResult {
   double accuracy = 0;  // fraction of answer tokens right on fresh test sequences
   double final_loss = 0;

@@ -212,11 +212,11 @@ int run_copytask(const ParsedArgs& args) {
       for (const auto& r : runs) {
         if (r.backbone == backbone && r.layers == n) xs.push_back(100 * r.result.accuracy);
       }
-      const MeanStd s = mean_std(xs);
       if (xs.empty()) {
         std::cout << " – |";
         continue;
       }
+      const MeanStd s = mean_std(xs);
       std::cout << " " << std::fixed << std::setprecision(1) << s.mean;
       if (xs.size() > 1) std::cout << " ± " << s.std;
       if (xs.size() < seeds.size()) std::cout << " (" << xs.size() << (xs.size() == 1 ? " seed)" : " seeds)");
