@@ -63,7 +63,8 @@ const std::vector<CommandSpec>& all_commands() {
        "prints the D4RL-normalized score, mean ± std over seeds, per dataset and backbone (a Markdown\n"
        "table per target return). Runs live in OUT/<env>-<dataset>-v2/<backbone>-seed<seed>: the same\n"
        "command run again reads finished runs, resumes unfinished ones and trains the rest; Ctrl-C\n"
-       "checkpoints the run in progress.",
+       "checkpoints the run in progress. With --jobs N, N runs train at once, each in its own\n"
+       "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.",
        {{"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
         {"datasets", "D,D,...", "random, medium, medium-replay, expert, medium-expert", "medium,medium-replay,medium-expert"},
         {"backbones", "B,B,...", "backbones to compare", "transformer,mingru,minlstm"},
@@ -77,6 +78,7 @@ const std::vector<CommandSpec>& all_commands() {
         {"data-dir", "DIR", "where the datasets are (made by `mindt data make`)", "data"},
         {"configs", "DIR", "the presets' folder (default: the source tree's configs/)", ""},
         {"out", "DIR", "where the runs go", "runs/sweep"},
+        {"jobs", "N", "runs trained at once, each in its own process; the cores are shared among them unless OMP_NUM_THREADS is set", "1"},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
         {"json", "", "print the scores as JSON instead of tables", ""},
         {"report", "", "train nothing: the table of the runs finished so far (cells with fewer seeds say so)", ""},

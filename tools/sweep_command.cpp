@@ -6,19 +6,28 @@
 // A sweep is long, so it can be stopped and started again: every run lives in
 // OUT/<env>-<dataset>-v2/<backbone>-seed<seed>; a run whose eval.json holds its final step is read,
 // not redone; a run with a checkpoint is resumed; Ctrl-C checkpoints the run in progress.
+//
+// `--jobs N` trains N runs at once, each as a `mindt train` child process (see child_process.h for
+// why processes): a decision model at batch 64 keeps one core busier than it keeps many, so runs
+// side by side use a machine's cores better than one run with all of them.
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "agents/trainer.h"
 #include "configs/atomic_file.h"
 #include "configs/config.h"
 #include "datasets/statistics.h"
+#include "tools/cli/child_process.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
@@ -34,7 +43,9 @@ const std::vector<std::string> kDatasets = {"medium", "medium-replay", "medium-e
 struct Cell {
   std::string env, dataset, backbone;
   int64_t seed = 0;
-  config::Config config;  // the preset with the sweep's overrides and this seed
+  fs::path preset;
+  std::vector<std::string> overrides;  // the sweep's --set list for this cell, its seed last
+  config::Config config;               // the preset with those overrides
   std::string experiment() const { return env + "-" + dataset + "-v2"; }
 };
 
@@ -85,6 +96,124 @@ void check_same_config(const fs::path& run_dir, config::Config wanted) {
                            "', this sweep asks for '" + trim(lb) + "'); use another --out, or delete that run");
 }
 
+fs::path run_dir_of(const fs::path& out_dir, const Cell& cell) {
+  return out_dir / cell.experiment() / (cell.backbone + "-seed" + std::to_string(cell.seed));
+}
+
+std::string label_of(const Cell& cell, size_t index, size_t count) {
+  return "[sweep " + std::to_string(index + 1) + "/" + std::to_string(count) + "] " + cell.experiment() + " " +
+         cell.backbone + " seed " + std::to_string(cell.seed);
+}
+
+void print_score(const std::string& label, const CellResult& r) {
+  std::cerr << label << ": normalized " << std::fixed << std::setprecision(1) << r.scores[0] << " at target "
+            << std::setprecision(0) << r.targets[0] << "\n";
+}
+
+// A run directory left without a checkpoint (stopped before its first one) starts afresh.
+bool prepare_run_dir(const fs::path& run_dir) {
+  const bool resume = fs::exists(run_dir / "checkpoint.pt");
+  if (!resume && fs::exists(run_dir)) fs::remove_all(run_dir);
+  return resume;
+}
+
+// One run after another in this process. Returns 130 when Ctrl-C stopped a run, else 0.
+int train_in_process(const std::vector<Cell>& cells, const std::vector<size_t>& to_train, const fs::path& out_dir,
+                     bool progress, std::vector<std::optional<CellResult>>& results) {
+  for (size_t i : to_train) {
+    const Cell& cell = cells[i];
+    const fs::path run_dir = run_dir_of(out_dir, cell);
+    const std::string label = label_of(cell, i, cells.size());
+    TrainOptions options;
+    options.run_dir = run_dir.string();
+    options.progress = progress;
+    options.should_stop = CtrlC::requested;
+    options.resume = prepare_run_dir(run_dir);
+    if (progress) std::cerr << label << (options.resume ? ": resuming\n" : ": training\n");
+    // Trains what is left and evaluates at the end into eval.json (a run stopped during that
+    // evaluation resumes into it). check_same_config made the run's own config equal to this one.
+    if (train(cell.config, options).interrupted) return 130;
+    results[i] = read_eval(cell, run_dir / "eval.json");
+    if (progress) print_score(label, *results[i]);
+  }
+  return 0;
+}
+
+// Up to `jobs` runs at once, each a `mindt train` child writing to RUN_DIR.log. Returns 130 when
+// Ctrl-C stopped the runs (each child checkpoints on its own), else 0; a failed run is an error
+// once the others have ended.
+int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>& to_train, const fs::path& out_dir,
+                      size_t jobs, bool progress, std::vector<std::optional<CellResult>>& results) {
+  std::vector<std::string> environment;
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) {  // share the cores instead of each child taking all of them
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    environment.push_back("OMP_NUM_THREADS=" + std::to_string(std::max<size_t>(1, cores / jobs)));
+  }
+  struct Running {
+    size_t cell;
+    ChildProcess child;
+    std::string log;
+  };
+  std::vector<Running> running;
+  size_t next = 0;
+  bool stopping = false;
+  std::vector<std::string> failed;
+  auto may_start = [&] { return !stopping && failed.empty() && next < to_train.size(); };
+  while (may_start() || !running.empty()) {
+    if (CtrlC::requested() && !stopping) {  // a terminal's Ctrl-C reaches the children too; a kill -INT may not
+      stopping = true;
+      for (auto& r : running) r.child.interrupt();
+    }
+    while (may_start() && running.size() < jobs) {
+      const size_t i = to_train[next++];
+      const Cell& cell = cells[i];
+      const fs::path run_dir = run_dir_of(out_dir, cell);
+      const bool resume = prepare_run_dir(run_dir);
+      fs::create_directories(run_dir.parent_path());
+      std::vector<std::string> arguments = {"train"};
+      if (resume) {
+        arguments.insert(arguments.end(), {"--resume", run_dir.string()});
+      } else {
+        arguments.push_back(cell.preset.string());
+        for (const auto& o : cell.overrides) arguments.insert(arguments.end(), {"--set", o});
+        arguments.insert(arguments.end(), {"--out", run_dir.string()});
+      }
+      const std::string log = run_dir.string() + ".log";
+      running.push_back({i, ChildProcess::start(arguments, log, environment), log});
+      if (progress) std::cerr << label_of(cell, i, cells.size()) << (resume ? ": resuming" : ": training") << " (" << log << ")\n";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (auto it = running.begin(); it != running.end();) {
+      const std::optional<int> code = it->child.poll();
+      if (!code) {
+        ++it;
+        continue;
+      }
+      const Cell& cell = cells[it->cell];
+      const std::string label = label_of(cell, it->cell, cells.size());
+      if (*code == 0) {
+        results[it->cell] = read_eval(cell, run_dir_of(out_dir, cell) / "eval.json");
+        if (progress) print_score(label, *results[it->cell]);
+      } else if (*code == 130) {  // stopped with a checkpoint: stop the others the same way
+        if (!stopping) {
+          stopping = true;
+          for (auto& r : running) r.child.interrupt();
+        }
+      } else {
+        std::cerr << label << ": failed with exit code " << *code << "; the end of " << it->log << ":\n"
+                  << last_lines(it->log, 5);
+        failed.push_back(it->log);
+      }
+      it = running.erase(it);
+    }
+  }
+  if (!failed.empty()) {
+    throw std::runtime_error(std::to_string(failed.size()) + (failed.size() == 1 ? " run" : " runs") +
+                             " failed (see " + failed.front() + (failed.size() > 1 ? " and the others above" : "") + ")");
+  }
+  return stopping ? 130 : 0;
+}
+
 }  // namespace
 
 int run_sweep(const ParsedArgs& args) {
@@ -97,6 +226,8 @@ int run_sweep(const ParsedArgs& args) {
   const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
   const fs::path data_dir = args.value_or("data-dir", "data");
   const fs::path out_dir = args.value_or("out", "runs/sweep");
+  const int64_t jobs = args.value("jobs") ? args.int_value("jobs") : 1;
+  if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
 
   // Budget overrides, applied after the preset's own keys; --set comes last and wins.
   std::vector<std::string> overrides;
@@ -124,7 +255,8 @@ int run_sweep(const ParsedArgs& args) {
         for (int64_t seed : seeds) {
           std::vector<std::string> with_seed = all;
           with_seed.push_back("seed=" + std::to_string(seed));
-          cells.push_back({env, ds, backbone, seed, config::load_config(preset.string(), with_seed)});
+          config::Config config = config::load_config(preset.string(), with_seed);
+          cells.push_back({env, ds, backbone, seed, preset, with_seed, std::move(config)});
         }
       }
     }
@@ -137,42 +269,35 @@ int run_sweep(const ParsedArgs& args) {
     std::cerr << "[sweep] " << cells.size() << " runs (" << envs.size() << " envs × " << datasets.size()
               << " datasets × " << backbones.size() << " backbones × " << seeds.size() << " seeds), "
               << first.train.steps << " steps each, " << first.eval.episodes << " episodes per target, in "
-              << out_dir.string() << "\n";
+              << out_dir.string() << (jobs > 1 ? ", " + std::to_string(jobs) + " at a time" : "") << "\n";
   }
 
-  std::vector<CellResult> results;
-  CtrlC ctrl_c;
+  // Finished runs are read back; the others are trained, one at a time or --jobs at once.
+  std::vector<std::optional<CellResult>> by_cell(cells.size());
+  std::vector<size_t> to_train;
   for (size_t i = 0; i < cells.size(); ++i) {
-    const Cell& cell = cells[i];
-    const fs::path run_dir = out_dir / cell.experiment() / (cell.backbone + "-seed" + std::to_string(cell.seed));
-    const fs::path eval_path = run_dir / "eval.json";
-    const std::string label = "[sweep " + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
-                              cell.experiment() + " " + cell.backbone + " seed " + std::to_string(cell.seed);
-    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
+    const fs::path run_dir = run_dir_of(out_dir, cells[i]);
+    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cells[i].config);
     // eval.every > 0 (from --set) also writes eval.json mid-run: only the final step's counts.
-    const bool finished = evaluated_step(run_dir.string()) == cell.config.train.steps;
-    if (report_only && !finished) continue;
-    if (!finished) {
-      TrainOptions options;
-      options.run_dir = run_dir.string();
-      options.progress = progress;
-      options.should_stop = CtrlC::requested;
-      options.resume = fs::exists(run_dir / "checkpoint.pt");
-      if (!options.resume && fs::exists(run_dir)) fs::remove_all(run_dir);  // stopped before its first checkpoint
-      if (progress) std::cerr << label << (options.resume ? ": resuming\n" : ": training\n");
-      // Trains what is left and evaluates at the end into eval.json (a run stopped during that
-      // evaluation resumes into it). check_same_config made the run's own config equal to this one.
-      const TrainResult trained = train(cell.config, options);
-      if (trained.interrupted) {
-        std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
-        return 130;
-      }
+    if (evaluated_step(run_dir.string()) == cells[i].config.train.steps) {
+      by_cell[i] = read_eval(cells[i], run_dir / "eval.json");
+      if (progress) print_score(label_of(cells[i], i, cells.size()), *by_cell[i]);
+    } else if (!report_only) {
+      to_train.push_back(i);
     }
-    results.push_back(read_eval(cell, eval_path));
-    if (progress) {
-      std::cerr << label << ": normalized " << std::fixed << std::setprecision(1) << results.back().scores[0]
-                << " at target " << std::setprecision(0) << results.back().targets[0] << "\n";
+  }
+  {
+    CtrlC ctrl_c;
+    const int status = jobs > 1 ? train_in_children(cells, to_train, out_dir, static_cast<size_t>(jobs), progress, by_cell)
+                                : train_in_process(cells, to_train, out_dir, progress, by_cell);
+    if (status == 130) {
+      std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
+      return 130;
     }
+  }
+  std::vector<CellResult> results;
+  for (auto& r : by_cell) {
+    if (r) results.push_back(std::move(*r));
   }
 
   // One row per env-dataset, one column per backbone: mean ± std over seeds at each target.

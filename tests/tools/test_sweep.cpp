@@ -1,11 +1,16 @@
 // `mindt sweep` as a user runs it: every cell trained and scored, the same command run again reads
 // the finished runs instead of redoing them, a changed budget is refused rather than mixed in, and a
-// missing dataset is named before anything is trained.
+// missing dataset is named before anything is trained; --jobs trains runs side by side to the same
+// scores, names a failed run with the end of its log, and stops every run on Ctrl-C.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "datasets/d4rl_dataset.h"
 #include "tests/datasets/fixtures.h"
@@ -28,12 +33,14 @@ struct SweepFixture : ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir); }
 
-  std::pair<int, std::string> sweep(int64_t steps, const std::string& extra = "") {
-    const std::string line = std::string(MINDT_BINARY) + " sweep --datasets medium --backbones mingru,transformer --seeds 0,1" +
+  std::string sweep_line(int64_t steps, const std::string& extra) const {
+    return std::string(MINDT_BINARY) + " sweep --datasets medium --backbones mingru,transformer --seeds 0,1" +
                              " --steps " + std::to_string(steps) + " --warmup 2 --episodes 1 --data-dir " + dir + "/data" +
                              " --out " + dir + "/runs --json-out " + dir + "/scores.json --set model.embed_dim=16" +
                              " --set model.n_layers=1 --set train.batch_size=8 --set model.context_len=5 " + extra;
-    return mindt::testing::run_capturing(line, dir + "/printed.txt");
+  }
+  std::pair<int, std::string> sweep(int64_t steps, const std::string& extra = "") {
+    return mindt::testing::run_capturing(sweep_line(steps, extra), dir + "/printed.txt");
   }
 };
 
@@ -101,6 +108,65 @@ TEST_F(SweepFixture, RefusesToMixBudgetsAndNamesAMissingDataset) {
   EXPECT_NE(missing_status, 0);
   EXPECT_HAS(missing_text, "hopper-medium-replay-v2.hdf5 does not exist; make it with `mindt data make hopper-medium-replay`");
   EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-replay-v2"));
+}
+
+TEST_F(SweepFixture, JobsGiveTheScoresOfOneRunAtATime) {
+  auto [status, text] = sweep(4, "--jobs 3");
+  ASSERT_EQ(status, 0) << text;
+  EXPECT_HAS(text, "3 at a time");
+  EXPECT_HAS(text, "mingru-seed1.log)");
+  EXPECT_TRUE(fs::exists(dir + "/runs/hopper-medium-v2/transformer-seed0.log"));
+  const std::string side_by_side = read(dir + "/scores.json");
+
+  fs::remove_all(dir + "/runs");
+  auto [one_status, one_text] = sweep(4);
+  ASSERT_EQ(one_status, 0) << one_text;
+  EXPECT_EQ(read(dir + "/scores.json"), side_by_side);
+}
+
+TEST_F(SweepFixture, AFailedJobIsNamedWithTheEndOfItsLog) {
+  std::ofstream(dir + "/data/hopper-medium-v2.hdf5") << "not an HDF5 file";
+  auto [status, text] = sweep(4, "--jobs 2");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "failed with exit code");
+  EXPECT_HAS(text, "hopper-medium-v2.hdf5");  // the child's own error, quoted from its log
+  EXPECT_HAS(text, "runs failed (see ");
+  EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-v2/transformer-seed0.log")) << "runs were started after a failure";
+}
+
+TEST_F(SweepFixture, CtrlCStopsEveryJobAtACheckpointAndTheSameCommandFinishes) {
+  const std::string line = sweep_line(3000, "--jobs 2 --set train.log_every=10");
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string redirected = "exec " + line + " > '" + dir + "/printed.txt' 2>&1";
+    ::execl("/bin/sh", "sh", "-c", redirected.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Both children have logged training steps: interrupt the sweep only (not its process group).
+  const std::string runs = dir + "/runs/hopper-medium-v2/";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  auto logged = [&](const std::string& run) { return fs::exists(runs + run + "/log.jsonl") && fs::file_size(runs + run + "/log.jsonl") > 0; };
+  while (!(logged("mingru-seed0") && logged("mingru-seed1")) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 130) << read(dir + "/printed.txt");
+  EXPECT_HAS(read(dir + "/printed.txt"), "interrupted; run the same command again");
+  EXPECT_TRUE(fs::exists(runs + "mingru-seed0/checkpoint.pt"));
+  EXPECT_TRUE(fs::exists(runs + "mingru-seed1/checkpoint.pt"));
+  EXPECT_FALSE(fs::exists(runs + "mingru-seed0/eval.json")) << "the child was not stopped: it trained to the end";
+  EXPECT_FALSE(fs::exists(runs + "transformer-seed0")) << "a run was started after Ctrl-C";
+
+  auto [again_status, again_text] = sweep(3000, "--jobs 2 --set train.log_every=10");
+  ASSERT_EQ(again_status, 0) << again_text;
+  EXPECT_HAS(again_text, "mingru seed 0: resuming");
+  for (const std::string run : {"mingru-seed0", "mingru-seed1", "transformer-seed0", "transformer-seed1"}) {
+    EXPECT_TRUE(fs::exists(runs + run + "/eval.json")) << run;
+  }
 }
 
 }  // namespace
