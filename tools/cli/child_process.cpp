@@ -20,7 +20,10 @@ namespace mindt::cli {
 
 ChildProcess ChildProcess::start(const std::vector<std::string>& arguments, const std::string& log_path,
                                  const std::vector<std::string>& environment) {
+  // The child runs /proc/self/exe: the very binary this process runs, even if a rebuild has
+  // replaced the file at its path since it started.
   const std::string executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  static const char kExecFailed[] = "mindt: could not start a child process from /proc/self/exe\n";
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -53,7 +56,8 @@ ChildProcess ChildProcess::start(const std::vector<std::string>& arguments, cons
     if (::getppid() != parent) ::_exit(130);  // the parent died before prctl took effect
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
-    ::execve(argv[0], argv.data(), envp.data());
+    ::execve("/proc/self/exe", argv.data(), envp.data());
+    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kExecFailed, sizeof kExecFailed - 1);
     ::_exit(127);
   }
   ::close(log_fd);
