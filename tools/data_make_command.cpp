@@ -41,12 +41,15 @@ std::string shipped_policy(const std::string& env, const std::string& quality) {
   return std::string(MINDT_SOURCE_DIR) + "/agents/behaviour_policies/" + env + "-" + quality + ".pt";
 }
 
-sac::LoadedPolicy policy_for(const std::string& env, const std::string& quality, const std::string& given) {
+// The policy file given with `option` (e.g. "policy"), or the shipped one for env and quality.
+sac::LoadedPolicy policy_for(const std::string& env, const std::string& quality, const ParsedArgs& args,
+                             const std::string& option) {
+  const std::string given = args.value_or(option, "");
   const std::string path = given.empty() ? shipped_policy(env, quality) : given;
   if (given.empty() && !fs::exists(path)) {
     throw std::runtime_error("no shipped " + quality + " policy for " + env + " (" + path +
-                             "); train one with `mindt sac train " + env + "` and pass --" +
-                             (quality == "expert" ? "expert-policy" : "policy") + " RUN/policies/step_N.pt");
+                             "); train one with `mindt sac train " + env + "` and pass --" + option +
+                             " RUN/policies/step_N.pt");
   }
   sac::LoadedPolicy p = sac::load_policy_file(path);
   if (p.info.env != env) throw std::runtime_error(path + " is a policy for " + p.info.env + ", not " + env);
@@ -105,13 +108,13 @@ int run_data_make(const ParsedArgs& args) {
     o.progress = progress_for("random policy");
     d = sac::collect(nullptr, o);
   } else if (name.quality == "medium" || name.quality == "expert") {
-    sac::LoadedPolicy p = policy_for(name.env, name.quality, args.value_or("policy", ""));
+    sac::LoadedPolicy p = policy_for(name.env, name.quality, args, "policy");
     o.progress = progress_for(name.quality + " policy");
     d = sac::collect(p.policy.get(), o);
     annotate_policy(d, p, "");
   } else if (name.quality == "medium-expert") {
-    sac::LoadedPolicy medium = policy_for(name.env, "medium", args.value_or("policy", ""));
-    sac::LoadedPolicy expert = policy_for(name.env, "expert", args.value_or("expert-policy", ""));
+    sac::LoadedPolicy medium = policy_for(name.env, "medium", args, "policy");
+    sac::LoadedPolicy expert = policy_for(name.env, "expert", args, "expert-policy");
     o.progress = progress_for("medium policy");
     const datasets::D4rlDataset first = sac::collect(medium.policy.get(), o);
     if (!quiet) std::cerr << "\n";
