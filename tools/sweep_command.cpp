@@ -139,6 +139,18 @@ int train_in_process(const std::vector<Cell>& cells, const std::vector<size_t>& 
   return 0;
 }
 
+// The last step a run's log.jsonl records (0 before its first line): how far a child has come.
+int64_t logged_step(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "log.jsonl");
+  std::string line;
+  int64_t step = 0;
+  while (std::getline(in, line)) {
+    const auto at = line.find("\"step\": ");
+    if (at != std::string::npos) step = std::atoll(line.c_str() + at + 8);
+  }
+  return step;
+}
+
 // Up to `jobs` runs at once, each a `mindt train` child writing to RUN_DIR.log. Returns 130 when
 // Ctrl-C stopped the runs (each child checkpoints on its own), else 0; a failed run is an error
 // once the others have ended.
@@ -159,7 +171,25 @@ int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>&
   bool stopping = false;
   std::vector<std::string> failed;
   auto may_start = [&] { return !stopping && failed.empty() && next < to_train.size(); };
+  // The children's own progress lines go to their logs; this says where each stands now and then.
+  auto last_status = std::chrono::steady_clock::now();
+  auto print_status = [&] {
+    std::cerr << "[sweep] in progress:";
+    for (const auto& r : running) {
+      const Cell& cell = cells[r.cell];
+      const int64_t step = logged_step(run_dir_of(out_dir, cell));
+      std::cerr << (&r == &running.front() ? " " : "; ") << cell.experiment() << " " << cell.backbone << " seed "
+                << cell.seed << " "
+                << (step >= cell.config.train.steps ? "evaluating"
+                                                    : "step " + std::to_string(step) + "/" + std::to_string(cell.config.train.steps));
+    }
+    std::cerr << "\n";
+  };
   while (may_start() || !running.empty()) {
+    if (progress && !running.empty() && std::chrono::steady_clock::now() - last_status > std::chrono::minutes(1)) {
+      print_status();
+      last_status = std::chrono::steady_clock::now();
+    }
     if (CtrlC::requested() && !stopping) {  // a terminal's Ctrl-C reaches the children too; a kill -INT may not
       stopping = true;
       for (auto& r : running) r.child.interrupt();
