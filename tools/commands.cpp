@@ -49,11 +49,15 @@ const std::vector<CommandSpec>& all_commands() {
         {"quiet", "", "no progress line", ""}},
        run_sac_train},
       {"sac eval",
-       "evaluate a SAC policy file: return and normalized score of its deterministic (mean) actions",
-       "mindt sac eval POLICY [--episodes N] [--seed S]",
-       "Rolls a policy file (from `mindt sac train` or agents/behaviour_policies/) out in its env with\n"
-       "the mean action and prints the mean ± std return and the D4RL-normalized score.",
-       {{"episodes", "N", "episodes", "10"}, {"seed", "S", "environment seed of the first episode", "0"}},
+       "evaluate SAC policy files: return and normalized score, with mean or sampled actions",
+       "mindt sac eval POLICY [POLICY ...] [--episodes N] [--seed S] [--sampled]",
+       "Rolls each policy file (from `mindt sac train` or agents/behaviour_policies/) out in its env\n"
+       "and prints the mean ± std return and the D4RL-normalized score, a line per file. Actions are\n"
+       "the policy's mean, or with --sampled drawn from it as `mindt data make` does: how a snapshot's\n"
+       "dataset would score (e.g. `mindt sac eval runs/sac-hopper-seed0/policies/*.pt --sampled`).",
+       {{"episodes", "N", "episodes", "10"},
+        {"seed", "S", "environment seed of the first episode (and of the action noise)", "0"},
+        {"sampled", "", "sample actions from the tanh-Gaussian policy instead of taking its mean", ""}},
        run_sac_eval},
       {"sweep",
        "the D4RL-protocol score table: train and evaluate presets over envs, datasets, backbones and seeds",

@@ -48,15 +48,20 @@ int run_sac_train(const ParsedArgs& args) {
 }
 
 int run_sac_eval(const ParsedArgs& args) {
-  if (args.positionals().size() != 1) throw UsageError("mindt sac eval: expected one POLICY file");
-  sac::LoadedPolicy loaded = sac::load_policy_file(args.positionals()[0]);
+  if (args.positionals().empty()) throw UsageError("mindt sac eval: expected one or more POLICY files");
   const int64_t episodes = args.int_value("episodes");
   const int64_t seed = args.int_value("seed");
   if (episodes < 1) throw UsageError("mindt sac eval: --episodes must be ≥ 1");
-  const sac::PolicyReturn r = sac::evaluate_policy(*loaded.policy, loaded.info.env, episodes, static_cast<uint64_t>(seed));
-  std::cout << std::fixed << std::setprecision(1) << args.positionals()[0] << ": " << loaded.info.env << ", SAC step "
-            << loaded.info.step << "; " << episodes << " deterministic episodes: return " << r.mean << " ± " << r.std
-            << " (normalized " << envs::normalized_score(loaded.info.env, r.mean) << ")\n";
+  const bool sampled = args.flag("sampled");
+  for (const std::string& path : args.positionals()) {
+    sac::LoadedPolicy loaded = sac::load_policy_file(path);
+    const sac::PolicyReturn r =
+        sac::evaluate_policy(*loaded.policy, loaded.info.env, episodes, static_cast<uint64_t>(seed), sampled);
+    std::cout << std::fixed << std::setprecision(1) << path << ": " << loaded.info.env << ", SAC step "
+              << loaded.info.step << "; " << episodes << (sampled ? " sampled" : " deterministic")
+              << " episodes: return " << r.mean << " ± " << r.std << " (normalized "
+              << envs::normalized_score(loaded.info.env, r.mean) << ")" << std::endl;
+  }
   return 0;
 }
 

@@ -66,8 +66,16 @@ int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key
 }  // namespace
 
 PolicyReturn evaluate_policy(TanhGaussianPolicyImpl& policy, const std::string& env_name, int64_t episodes,
-                             uint64_t seed) {
+                             uint64_t seed, bool sampled) {
   torch::NoGradGuard no_grad;
+  // Sampling draws from the global generator: seed it for this evaluation and put it back after,
+  // so that evaluating in the middle of training changes nothing the run draws next.
+  const at::Tensor saved_rng = cpu_rng_state();
+  struct RestoreRng {
+    const at::Tensor& state;
+    ~RestoreRng() { restore_cpu_rng(state); }
+  } restore{saved_rng};
+  if (sampled) at::manual_seed(seed);
   envs::LocomotionEnv env = envs::make_env(env_name, seed);
   const auto device = policy.parameters().front().device();
   std::vector<double> obs(env.obs_dim()), action(env.act_dim());
@@ -77,7 +85,10 @@ PolicyReturn evaluate_policy(TanhGaussianPolicyImpl& policy, const std::string& 
     env.reset(obs.data());
     double total = 0;
     while (true) {
-      const at::Tensor a = policy.mean_action(to_tensor(obs).to(device)).to(at::kCPU, at::kDouble).contiguous();
+      const at::Tensor observation = to_tensor(obs).to(device);
+      const at::Tensor a = (sampled ? policy.sample(observation).action : policy.mean_action(observation))
+                               .to(at::kCPU, at::kDouble)
+                               .contiguous();
       std::copy_n(a.data_ptr<double>(), action.size(), action.begin());
       const envs::StepResult r = env.step(action.data(), obs.data());
       total += r.reward;

@@ -31,11 +31,14 @@ struct SacTrainResult {
 
 SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions& options);
 
-// Mean and std of the return of `episodes` deterministic episodes (seeds seed, seed+1, …).
+// Mean and std of the return of `episodes` episodes (env seeds seed, seed+1, …) with the policy's
+// mean actions, or with `sampled` actions drawn from it (from a generator seeded with `seed`, so the
+// same call gives the same returns; the global generator is left as it was).
 struct PolicyReturn {
   double mean = 0, std = 0;
 };
 class TanhGaussianPolicyImpl;
-PolicyReturn evaluate_policy(TanhGaussianPolicyImpl& policy, const std::string& env, int64_t episodes, uint64_t seed);
+PolicyReturn evaluate_policy(TanhGaussianPolicyImpl& policy, const std::string& env, int64_t episodes, uint64_t seed,
+                             bool sampled = false);
 
 }  // namespace mindt::sac

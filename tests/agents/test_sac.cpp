@@ -1,5 +1,5 @@
 // Soft Actor-Critic: the tanh-Gaussian density against a float64 hand computation, the replay buffer's
-// order and round trip, policy files, learning on Hopper, and resume.
+// order and round trip, policy files, learning on Hopper, resume, and evaluation with sampled actions.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -209,6 +209,19 @@ TEST(Collect, IsDeterministicAndFollowsD4rlsLayout) {
   EXPECT_EQ(stitched.size(), 5000);
   EXPECT_TRUE(stitched.terminals[cut - 1] || stitched.timeouts[cut - 1]);
   EXPECT_EQ(stitched.rewards[cut - 1], a.rewards[cut - 1]);
+}
+
+TEST(EvaluatePolicy, SampledActionsAreSeededAndLeaveTheGlobalGeneratorAlone) {
+  LoadedPolicy loaded = load_policy_file(std::string(MINDT_SOURCE_DIR) + "/agents/behaviour_policies/hopper-medium.pt");
+  at::manual_seed(123);
+  const PolicyReturn sampled = evaluate_policy(*loaded.policy, "hopper", 2, 7, /*sampled=*/true);
+  const at::Tensor drawn_after = at::rand({8});
+  at::manual_seed(123);
+  EXPECT_TRUE(at::equal(drawn_after, at::rand({8}))) << "evaluation moved the global generator";
+
+  EXPECT_EQ(evaluate_policy(*loaded.policy, "hopper", 2, 7, true).mean, sampled.mean);
+  EXPECT_NE(evaluate_policy(*loaded.policy, "hopper", 2, 8, true).mean, sampled.mean);
+  EXPECT_NE(evaluate_policy(*loaded.policy, "hopper", 2, 7, false).mean, sampled.mean);
 }
 
 }  // namespace

@@ -54,6 +54,15 @@ TEST(Cli, EveryCommandHasHelp) {
   }
 }
 
+TEST(Cli, SacEvalPrintsALinePerPolicyFile) {
+  const std::string dir = std::string(MINDT_SOURCE_DIR) + "/agents/behaviour_policies/";
+  const Result r = run({"sac", "eval", dir + "hopper-medium.pt", dir + "hopper-expert.pt", "--episodes", "1", "--sampled"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "hopper-medium.pt: hopper, SAC step 180000; 1 sampled episodes: return ");
+  EXPECT_HAS(r.out, "hopper-expert.pt: hopper, SAC step 330000; 1 sampled episodes: return ");
+  EXPECT_EQ(run({"sac", "eval"}).code, 2);
+}
+
 TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   Result r = run({"trian"});
   EXPECT_EQ(r.code, 2);
