@@ -70,7 +70,7 @@ const std::vector<CommandSpec>& all_commands() {
        "checkpoints the run in progress. With --jobs N, N runs train at once, each in its own\n"
        "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.",
        {{"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
-        {"datasets", "D,D,...", "random, medium, medium-replay, expert, medium-expert", "medium,medium-replay,medium-expert"},
+        {"datasets", "D,D,...", "medium, medium-replay, medium-expert (the datasets with presets in configs/)", "medium,medium-replay,medium-expert"},
         {"backbones", "B,B,...", "backbones to compare", "transformer,mingru,minlstm"},
         {"seeds", "S,S,...", "training seeds", "0,1,2"},
         {"steps", "N", "training steps per run (default: the preset's, DT's 100000)", ""},
