@@ -38,12 +38,13 @@ add_library(mindt::torch ALIAS mindt_torch)
 target_include_directories(mindt_torch SYSTEM INTERFACE
   ${Torch_DIR}/include ${Torch_DIR}/include/torch/csrc/api/include)
 target_compile_definitions(mindt_torch INTERFACE _GLIBCXX_USE_CXX11_ABI=${_mindt_cxx11_abi})
-target_link_libraries(mindt_torch INTERFACE ${_lib}/libtorch.so ${_lib}/libtorch_cpu.so ${_lib}/libc10.so)
 # libtorch.so exports its own, statically linked copy of std::filesystem; a binary that lists
 # libtorch before libstdc++ binds std::filesystem calls to that copy, and some of them crash
-# (remove_all jumps to address 0). Naming libstdc++ first, ahead of the objects, makes the dynamic
-# linker find the system's implementation first.
-target_link_options(mindt_torch INTERFACE "LINKER:--push-state,--no-as-needed" "-lstdc++" "LINKER:--pop-state")
+# (remove_all jumps to address 0). Naming libstdc++ first in the same list, kept even by linkers that
+# default to --as-needed (Ubuntu's: there the libstdc++ entry vanished when it was a link option),
+# makes the dynamic linker find the system's implementation first.
+target_link_libraries(mindt_torch INTERFACE "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state"
+                      ${_lib}/libtorch.so ${_lib}/libtorch_cpu.so ${_lib}/libc10.so)
 # The wheel's libraries find their own dependencies (libgomp, nvidia/*) through $ORIGIN rpaths;
 # our binaries only need to find the torch/lib folder itself.
 set(CMAKE_BUILD_RPATH ${_lib})
