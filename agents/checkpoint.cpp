@@ -118,10 +118,10 @@ LoadedModel read_model(torch::serialize::InputArchive& archive, const std::strin
   return loaded;
 }
 
-void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive) {
+void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive, const c10::Device& device) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such checkpoint file");
   try {
-    archive.load_from(path, c10::Device("cpu"));
+    archive.load_from(path, device);
   } catch (const c10::Error& e) {
     throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " +
                           e.what_without_backtrace() + ")");

@@ -50,7 +50,9 @@ void write_model(torch::serialize::OutputArchive& archive, DecisionModel& model,
 LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& source,
                        const c10::Device& device);
 void read_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model);
-// Opens `path` as an archive; CheckpointError when it is missing or not a checkpoint.
-void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive);
+// Opens `path` as an archive with its tensors on `device` (a resumed optimizer's state must be where
+// its parameters are); CheckpointError when it is missing or not a checkpoint.
+void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive,
+                     const c10::Device& device = c10::Device(c10::kCPU));
 
 }  // namespace mindt

@@ -25,7 +25,17 @@ at::Tensor cpu_rng_state() { return at::detail::getDefaultCPUGenerator().get_sta
 void restore_cpu_rng(const at::Tensor& state) {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_state(state);
+  generator.set_state(state.cpu());  // an archive opened on the GPU hands it back there
+}
+
+at::Tensor cuda_rng_state(const c10::Device& device) {
+  return at::globalContext().defaultGenerator(device).get_state();
+}
+
+void restore_cuda_rng(const c10::Device& device, const at::Tensor& state) {
+  at::Generator generator = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state.cpu());
 }
 
 void truncate_log(const std::string& path, int64_t step) {

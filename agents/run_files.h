@@ -16,6 +16,9 @@ c10::Device resolve_device(const std::string& device);
 // The default CPU generator's state, and setting it back: resumed runs draw the same numbers.
 at::Tensor cpu_rng_state();
 void restore_cpu_rng(const at::Tensor& state);
+// The same for the default generator of a CUDA device (dropout on the GPU draws from it).
+at::Tensor cuda_rng_state(const c10::Device& device);
+void restore_cuda_rng(const c10::Device& device, const at::Tensor& state);
 
 // Keeps the JSONL log lines whose "step" is ≤ step (the lines past a checkpoint describe steps that
 // a resumed run will redo); rewritten atomically.

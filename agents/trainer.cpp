@@ -95,6 +95,8 @@ void save_training_checkpoint(const std::string& path, DecisionModel& model, con
   write_model(archive, model, config);
   archive.write("trainer/step", c10::IValue(step));
   archive.write("trainer/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
+  const c10::Device device = model->parameters().front().device();
+  if (device.is_cuda()) archive.write("trainer/rng_cuda", cuda_rng_state(device), /*is_buffer=*/true);
   torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
   optimizer.save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
@@ -186,7 +188,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   int64_t step = 0;
   if (options.resume) {
     torch::serialize::InputArchive archive;
-    open_checkpoint(checkpoint_path, archive);
+    open_checkpoint(checkpoint_path, archive, device);
     read_weights(archive, checkpoint_path, model);
     c10::IValue stored_step;
     archive.read("trainer/step", stored_step);
@@ -194,6 +196,11 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     at::Tensor rng;
     archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
     restore_cpu_rng(rng);
+    // A run moved between CPU and GPU resumes with its weights and moments, not its dropout draws.
+    at::Tensor cuda_rng;
+    if (device.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true)) {
+      restore_cuda_rng(device, cuda_rng);
+    }
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer.load(optimizer_archive);

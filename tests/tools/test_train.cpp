@@ -1,6 +1,6 @@
 // `mindt train` as a user runs it, as a separate process: a run killed with SIGKILL and resumed
-// computes exactly the losses of an uninterrupted run (on the CPU), and the backbone is switched by
-// one config key.
+// computes exactly the losses of an uninterrupted run (on the CPU, and on the GPU where there is
+// one), and the backbone is switched by one config key.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -36,8 +36,10 @@ struct TrainFixture : ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir); }
 
-  std::vector<std::string> command(const std::string& out, int64_t steps, const std::string& backbone = "mingru") {
+  std::vector<std::string> command(const std::string& out, int64_t steps, const std::string& backbone = "mingru",
+                                   const std::string& device = "cpu") {
     return {MINDT_BINARY, "train", std::string(MINDT_SOURCE_DIR) + "/configs/base.yaml", "--quiet", "--out", out,
+            "--set", "device=" + device,
             "--set", "data.path=" + data, "--set", "train.steps=" + std::to_string(steps), "--set", "train.log_every=1",
             "--set", "train.checkpoint_every=5", "--set", "train.batch_size=8", "--set", "train.warmup_steps=50",
             "--set", "model.embed_dim=32", "--set", "model.n_layers=2", "--set", "model.backbone=" + backbone,
@@ -78,14 +80,16 @@ std::vector<std::string> losses(const std::string& log_path) {
 
 size_t line_count(const std::string& path) { return losses(path).size(); }
 
-TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
+// Kills a run once it has logged 12 steps, resumes it, and compares every logged loss with a run
+// that was never stopped.
+void expect_killed_run_to_resume_exactly(TrainFixture& f, const std::string& device) {
   const int64_t steps = 300;
-  ASSERT_EQ(run_to_end(command(dir + "/whole", steps)), 0);
-  const auto expected = losses(dir + "/whole/log.jsonl");
+  ASSERT_EQ(run_to_end(f.command(f.dir + "/whole", steps, "mingru", device)), 0);
+  const auto expected = losses(f.dir + "/whole/log.jsonl");
   ASSERT_EQ(expected.size(), size_t(steps));
 
-  const std::string killed = dir + "/killed";
-  const pid_t pid = spawn(command(killed, steps));
+  const std::string killed = f.dir + "/killed";
+  const pid_t pid = spawn(f.command(killed, steps, "mingru", device));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (line_count(killed + "/log.jsonl") < 12 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -100,6 +104,18 @@ TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
 
   ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", killed, "--quiet"}), 0);
   EXPECT_EQ(losses(killed + "/log.jsonl"), expected) << "killed after " << lines_at_kill << " logged steps";
+}
+
+TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
+  expect_killed_run_to_resume_exactly(*this, "cpu");
+}
+
+// On the GPU the optimizer's moments must be loaded onto the device and the CUDA generator restored.
+TEST_F(TrainFixture, KilledAndResumedRunOnTheGpuReproducesTheUninterruptedLosses) {
+  const auto [status, version] = mindt::testing::run_capturing(std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  ASSERT_EQ(status, 0) << version;
+  if (version.find("CUDA devices 0") != std::string::npos) GTEST_SKIP() << "no CUDA device: " << version;
+  expect_killed_run_to_resume_exactly(*this, "cuda");
 }
 
 TEST_F(TrainFixture, ARunStoppedDuringItsFinalEvaluationResumesIntoIt) {

@@ -1,10 +1,13 @@
 // Finds the command named by the leading words of argv, parses its options and runs it. Errors
 // become one clear line on stderr and a non-zero exit, never an uncaught exception.
 #include <c10/util/Exception.h>
+#include <torch/cuda.h>
+#include <torch/headeronly/version.h>
 
 #include <iostream>
 #include <sstream>
 
+#include "kernels/linear_scan.h"
 #include "tools/cli/command.h"
 
 namespace mindt::cli {
@@ -43,7 +46,11 @@ int run_cli(const std::vector<std::string>& argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "mindt " << kVersion << "\n";
+    // What a bug report needs, and what tests ask before running GPU cases.
+    std::cout << "mindt " << kVersion << "\n"
+              << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH
+              << "; CUDA kernels " << (kernels::cuda::compiled() ? "built" : "not built") << "; CUDA devices "
+              << int(torch::cuda::device_count()) << "\n";
     return 0;
   }
   // The longest command path that matches the leading words wins.
