@@ -1,16 +1,43 @@
 #!/usr/bin/env bash
-# Run on the lent GPU machine (from the repository root, with .deps carried in): builds mindt against
-# the machine's own CUDA LibTorch, runs every test (the CUDA ones included) and the scan benchmark
-# on the GPU. Results land in $OUT when the device tool provides it.
+# Run on the lent GPU machine, from the repository root, with .deps carried in (tools/device/prepare.sh):
+#   bash tools/device/run.sh [STAGE...]      stages: build test scan paper peer models (default: all)
+# builds mindt against the machine's own CUDA LibTorch, runs every test (the CUDA ones included) and
+# the benchmarks on the GPU. Each stage writes its output to $OUT (the device tool's folder) as well.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/build-device/out}
+BUILD=$ROOT/build-device
 mkdir -p "$OUT"
-generator=$(command -v ninja >/dev/null && echo Ninja || echo "Unix Makefiles")
-cmake -S "$ROOT" -B "$ROOT/build-device" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
-  -DMINDT_PYTHON="${MINDT_PYTHON:-python3}" -DMINDT_CUDA=ON -DMINDT_DEPS_DIR="$ROOT/.deps"
-cmake --build "$ROOT/build-device" -j "$(nproc)"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt" || true
-ctest --test-dir "$ROOT/build-device" --output-on-failure -j 4 2>&1 | tee "$OUT/ctest.txt"
-"$ROOT/build-device/mindt" bench scan --device cuda ${MINDT_BENCH_ARGS:-} 2>/dev/null | tee "$OUT/bench_scan_cuda.txt"
-"$ROOT/build-device/mindt" bench scan --device cuda --json ${MINDT_BENCH_ARGS:-} 2>/dev/null > "$OUT/bench_scan_cuda.json"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(build test scan paper peer models)
+# libhdf5's own dependencies (curl, szip, …) are carried beside it; glibc's are the machine's.
+export LD_LIBRARY_PATH=$ROOT/.deps/hdf5/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+mindt=$BUILD/mindt
+
+for stage in "${stages[@]}"; do
+  echo "=== $stage ($(date +%T))"
+  case $stage in
+    build)
+      nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt" || true
+      generator=$(command -v ninja >/dev/null && echo Ninja || echo "Unix Makefiles")
+      env -u LD_LIBRARY_PATH cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
+        -DMINDT_PYTHON="${MINDT_PYTHON:-python3}" -DMINDT_CUDA=ON -DMINDT_DEPS_DIR="$ROOT/.deps" > "$OUT/configure.txt" 2>&1 \
+        || { tail -40 "$OUT/configure.txt"; exit 1; }
+      cmake --build "$BUILD" -j "$(nproc)" > "$OUT/build.txt" 2>&1 || { grep -B2 -A12 'error' "$OUT/build.txt" | head -80; exit 1; }
+      tail -2 "$OUT/build.txt" ;;
+    test)
+      ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)" > "$OUT/ctest.txt" 2>&1 || true
+      grep -E 'tests passed|Failed|\*\*\*|Not Run|Skipped' "$OUT/ctest.txt" | head -40 ;;
+    scan)
+      "$mindt" bench scan --device cuda --selective ${MINDT_BENCH_ARGS:-} 2>/dev/null | tee "$OUT/bench_scan_cuda.txt"
+      "$mindt" bench scan --device cuda --json ${MINDT_BENCH_ARGS:-} 2>/dev/null > "$OUT/bench_scan_cuda.json" ;;
+    paper)
+      "$mindt" bench paper --device cuda --max-gib 60 --json-out "$OUT/bench_paper_cuda.json" 2>/dev/null | tee "$OUT/bench_paper_cuda.txt" ;;
+    models)
+      "$mindt" bench models --device cuda 2>/dev/null | tee "$OUT/bench_models_cuda.txt" ;;
+    peer)
+      python3 "$ROOT/tools/bench_python_peer.py" --mindt "$mindt" --device cuda --json "$OUT/peer_cuda.json" \
+        | tee "$OUT/peer_cuda.txt" ;;
+    *) echo "run.sh: unknown stage '$stage' (build test scan paper peer models)" >&2; exit 2 ;;
+  esac
+done
