@@ -62,31 +62,48 @@ __global__ void __launch_bounds__(kChannels* kSegments)
   const bool active = d < p.channels;
   if (y == 0) running[x] = (active && h0) ? Acc(h0[bi * p.channels + d]) : Acc(0);
 
+  // This thread's kSteps steps of the tile at t0, identity steps past the end.
+  const auto load_segment = [&](int64_t t0, T (&ra)[kSteps], T (&rb)[kSteps]) {
+#pragma unroll
+    for (int k = 0; k < kSteps; ++k) {
+      const int64_t t = t0 + int64_t(y) * kSteps + k;
+      const bool in = active && t < p.time;
+      const int64_t i = (bi * p.time + t) * p.channels + d;
+      ra[k] = in ? a[i] : T(1);
+      rb[k] = in ? b[i] : T(0);
+    }
+  };
+  // The next tile's loads are issued before this tile's chain and replay, so they are in flight
+  // while the block computes (one tile at a time left the memory system idle half the time).
+  T ra[kSteps], rb[kSteps], next_a[kSteps], next_b[kSteps];
+  load_segment(0, ra, rb);
   for (int64_t t0 = 0; t0 < p.time; t0 += kTileSteps) {
-    const int64_t s0 = t0 + int64_t(y) * kSteps;
-    T ra[kSteps], rb[kSteps];
     Acc seg_coeff = 1, seg_value = 0;
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
-      const int64_t t = s0 + k;
-      const bool in = active && t < p.time;
-      const int64_t i = (bi * p.time + t) * p.channels + d;
-      ra[k] = in ? a[i] : T(1);  // identity step past the end
-      rb[k] = in ? b[i] : T(0);
       seg_value = Acc(ra[k]) * seg_value + Acc(rb[k]);
       seg_coeff *= Acc(ra[k]);
     }
     seg_a[y][x] = seg_coeff;
     seg_b[y][x] = seg_value;
+    if (t0 + kTileSteps < p.time) load_segment(t0 + kTileSteps, next_a, next_b);
     __syncthreads();
     if (y == 0) chain_segments<false>(seg_a, seg_b, carry, running);
     __syncthreads();
     Acc state = carry[y][x];
+    const int64_t s0 = t0 + int64_t(y) * kSteps;
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
       const int64_t t = s0 + k;
       state = Acc(ra[k]) * state + Acc(rb[k]);
       if (active && t < p.time) h[(bi * p.time + t) * p.channels + d] = T(state);
+    }
+    if (t0 + kTileSteps < p.time) {
+#pragma unroll
+      for (int k = 0; k < kSteps; ++k) {
+        ra[k] = next_a[k];
+        rb[k] = next_b[k];
+      }
     }
     __syncthreads();  // shared arrays are rewritten by the next tile
   }
@@ -105,21 +122,30 @@ __global__ void __launch_bounds__(kChannels* kSegments)
   const bool active = d < p.channels;
   if (y == 0) running[x] = Acc(0);  // nothing flows back from beyond the last step
 
-  const int64_t tiles = (p.time + kTileSteps - 1) / kTileSteps;
-  for (int64_t tile = tiles - 1; tile >= 0; --tile) {
-    const int64_t s0 = tile * kTileSteps + int64_t(y) * kSteps;
-    T rc[kSteps], ru[kSteps];  // coefficient a_{t+1} and input grad_h_t of the reversed scan
-    Acc seg_coeff = 1, seg_value = 0;
+  // This thread's kSteps steps of a tile: coefficient a_{t+1} and input grad_h_t of the reversed
+  // scan, identity steps past the end. Prefetched one tile ahead, as in the forward kernel.
+  const auto load_segment = [&](int64_t tile, T (&rc)[kSteps], T (&ru)[kSteps]) {
 #pragma unroll
-    for (int k = kSteps - 1; k >= 0; --k) {
-      const int64_t t = s0 + k;
+    for (int k = 0; k < kSteps; ++k) {
+      const int64_t t = tile * kTileSteps + int64_t(y) * kSteps + k;
       const bool in = active && t < p.time;
       const int64_t i = (bi * p.time + t) * p.channels + d;
       rc[k] = in ? (t + 1 < p.time ? a[i + p.channels] : T(0)) : T(1);
       ru[k] = in ? grad_h[i] : T(0);
+    }
+  };
+  const int64_t tiles = (p.time + kTileSteps - 1) / kTileSteps;
+  T rc[kSteps], ru[kSteps], next_c[kSteps], next_u[kSteps];
+  load_segment(tiles - 1, rc, ru);
+  for (int64_t tile = tiles - 1; tile >= 0; --tile) {
+    const int64_t s0 = tile * kTileSteps + int64_t(y) * kSteps;
+    Acc seg_coeff = 1, seg_value = 0;
+#pragma unroll
+    for (int k = kSteps - 1; k >= 0; --k) {
       seg_value = Acc(rc[k]) * seg_value + Acc(ru[k]);
       seg_coeff *= Acc(rc[k]);
     }
+    if (tile > 0) load_segment(tile - 1, next_c, next_u);
     seg_a[y][x] = seg_coeff;
     seg_b[y][x] = seg_value;
     __syncthreads();
@@ -136,6 +162,13 @@ __global__ void __launch_bounds__(kChannels* kSegments)
         grad_b[i] = T(g);
         grad_a[i] = T(g * h_prev);
         if (t == 0 && grad_h0) grad_h0[bi * p.channels + d] = T(Acc(a[i]) * g);
+      }
+    }
+    if (tile > 0) {
+#pragma unroll
+      for (int k = 0; k < kSteps; ++k) {
+        rc[k] = next_c[k];
+        ru[k] = next_u[k];
       }
     }
     __syncthreads();

@@ -25,9 +25,11 @@ class CudaScan : public ::testing::Test {
 struct Case {
   int64_t B, T, D;
 };
-// T around the kernel's 128-step tile and 16-step segment boundaries, odd D, long T.
-const Case kCases[] = {{1, 1, 1},    {3, 1, 5},     {2, 15, 33},  {2, 16, 32}, {4, 127, 17},
-                       {4, 128, 64}, {2, 129, 65},  {3, 1000, 7}, {8, 4096, 128}, {2, 65536, 31}};
+// T around the kernel's 128-step tile and 16-step segment boundaries, odd D, long T, and a batch
+// large enough for more blocks than the GPU holds at once.
+const Case kCases[] = {{1, 1, 1},     {3, 1, 5},      {2, 15, 33},     {2, 16, 32},    {4, 127, 17},
+                       {4, 128, 64},  {2, 129, 65},   {2, 511, 9},     {2, 513, 8},    {3, 1000, 7},
+                       {8, 4096, 128}, {2, 65536, 31}, {600, 130, 33}};
 
 TEST_F(CudaScan, ForwardAndBackwardMatchCpu) {
   for (const Case& c : kCases) {
