@@ -126,7 +126,7 @@ SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions&
   int64_t step = 0, episodes = 0;
   if (options.resume) {
     torch::serialize::InputArchive archive;
-    archive.load_from(checkpoint_path);
+    archive.load_from(checkpoint_path, device);  // optimizer moments go where the networks are
     step = read_int(archive, "sac/step");
     episodes = read_int(archive, "sac/episodes");
     agent.load(archive);
