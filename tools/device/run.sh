@@ -26,7 +26,13 @@ for stage in "${stages[@]}"; do
       cmake --build "$BUILD" -j "$(nproc)" > "$OUT/build.txt" 2>&1 || { grep -B2 -A12 'error' "$OUT/build.txt" | head -80; exit 1; }
       tail -2 "$OUT/build.txt" ;;
     test)
-      ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)" > "$OUT/ctest.txt" 2>&1 || true
+      # The conformance suite records gymnasium's trajectories; without gymnasium it cannot run.
+      exclude=()
+      if ! python3 -c "import gymnasium" 2>/dev/null; then
+        echo "no gymnasium in python3: the gymnasium conformance tests are left out"
+        exclude=(-E Conformance)
+      fi
+      ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)" "${exclude[@]}" > "$OUT/ctest.txt" 2>&1 || true
       grep -E 'tests passed|Failed|\*\*\*|Not Run|Skipped' "$OUT/ctest.txt" | head -40 ;;
     scan)
       "$mindt" bench scan --device cuda --selective ${MINDT_BENCH_ARGS:-} 2>/dev/null | tee "$OUT/bench_scan_cuda.txt"
