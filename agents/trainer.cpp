@@ -21,6 +21,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
+#include "kernels/cpu_capability.h"
 #include "envs/env_specs.h"
 
 namespace mindt {
@@ -217,7 +218,9 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   const int64_t first_step = step;
   if (options.progress) {
     std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
-              << " transitions), " << device << ", steps " << step << " → " << t.steps << ", run " << options.run_dir << "\n";
+              << " transitions), " << device
+              << (device.is_cpu() ? " (ATen " + kernels::aten_cpu_capability() + " kernels)" : std::string())
+              << ", steps " << step << " → " << t.steps << ", run " << options.run_dir << "\n";
   }
   while (step < t.steps) {
     if (options.should_stop && options.should_stop()) {

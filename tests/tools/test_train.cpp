@@ -118,6 +118,23 @@ TEST_F(TrainFixture, KilledAndResumedRunOnTheGpuReproducesTheUninterruptedLosses
   expect_killed_run_to_resume_exactly(*this, "cuda");
 }
 
+// The transformer's numbers depend on which of ATen's CPU kernel sets runs (docs/training.md), so
+// --version and every run's first line name it, following ATEN_CPU_CAPABILITY.
+TEST_F(TrainFixture, VersionAndTrainingNameTheAtenCpuKernelsInUse) {
+  const auto [status, version] =
+      mindt::testing::run_capturing("ATEN_CPU_CAPABILITY=default " + std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  ASSERT_EQ(status, 0) << version;
+  EXPECT_NE(version.find("ATen CPU kernels DEFAULT"), std::string::npos) << version;
+
+  std::string line = "ATEN_CPU_CAPABILITY=default";
+  for (const auto& a : command(dir + "/named", 2)) {
+    if (a != "--quiet") line += " " + shell_quote(a);  // the first line is progress output
+  }
+  const auto [train_status, output] = mindt::testing::run_capturing(line, dir + "/train.txt");
+  ASSERT_EQ(train_status, 0) << output;
+  EXPECT_NE(output.find("cpu (ATen DEFAULT kernels)"), std::string::npos) << output;
+}
+
 TEST_F(TrainFixture, ARunStoppedDuringItsFinalEvaluationResumesIntoIt) {
   const std::string run = dir + "/evaluated";
   std::vector<std::string> args = command(run, 5);

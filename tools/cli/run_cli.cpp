@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "kernels/cpu_capability.h"
 #include "kernels/linear_scan.h"
 #include "tools/cli/command.h"
 
@@ -50,7 +51,8 @@ int run_cli(const std::vector<std::string>& argv) {
     std::cout << "mindt " << kVersion << "\n"
               << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH
               << "; CUDA kernels " << (kernels::cuda::compiled() ? "built" : "not built") << "; CUDA devices "
-              << int(torch::cuda::device_count()) << "\n";
+              << int(torch::cuda::device_count()) << "; ATen CPU kernels " << kernels::aten_cpu_capability()
+              << "\n";
     return 0;
   }
   // The longest command path that matches the leading words wins.
