@@ -1,13 +1,16 @@
-// ATen's Vectorized<T> compiled for this host's instruction set (AVX2 or AVX-512, as -march=native
-// allows), under a CPU_CAPABILITY namespace of our own so it cannot clash with LibTorch's copies.
+// ATen's Vectorized<T> compiled for this host's instruction set, under a CPU_CAPABILITY namespace of
+// our own so it cannot clash with LibTorch's copies.
+//
+// 256-bit AVX2 vectors even where the host has AVX-512: the kernels' reductions across vector lanes
+// (the selective scan's B and C gradients) then sum in the same order on every x86 machine, so a
+// run reproduces bit for bit across CPU kinds (docs/training.md). These kernels are bound by memory
+// traffic, not by vector width.
 //
 // Include this first: the capability macros must be set before any ATen header is read, which is
 // also why the files that include it are compiled without the shared precompiled header.
 #pragma once
 
-#if defined(__AVX512F__)
-#define CPU_CAPABILITY_AVX512 1
-#elif defined(__AVX2__)
+#if defined(__AVX2__)
 #define CPU_CAPABILITY_AVX2 1
 #endif
 #define CPU_CAPABILITY mindt_host
