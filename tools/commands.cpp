@@ -130,6 +130,7 @@ const std::vector<CommandSpec>& all_commands() {
         {"reps", "N", "at most N timed repetitions per measurement (median reported)", "20"},
         {"no-layers", "", "skip the layer comparison", ""},
         {"selective", "", "add Mamba's selective scan (N = 16): fused kernel vs the materialised-state composite", ""},
+        {"max-gib", "GIB", "with --selective: skip the composite where it is expected to need more tensor memory than this", "8"},
         {"quick", "", "small sizes for a smoke test (D=32, T=64,512 unless given)", ""}},
        bench::run_bench_scan},
       {"bench models",

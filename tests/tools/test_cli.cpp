@@ -114,6 +114,15 @@ TEST(Cli, BenchScanJsonHasTheDocumentedRows) {
   ASSERT_EQ(selective.code, 0) << selective.err;
   EXPECT_HAS(selective.out, "\"op\": \"selective_scan\", \"impl\": \"composite\"");
   EXPECT_HAS(selective.out, "\"op\": \"selective_scan\", \"impl\": \"cpu\"");
+
+  // A composite too large for --max-gib is reported, not run (it would exhaust a small machine).
+  const Result capped = run({"bench", "scan", "--json", "--selective", "--no-layers", "--batch", "2", "--dims", "8",
+                             "--lengths", "16", "--reps", "1", "--max-gib", "0"});
+  ASSERT_EQ(capped.code, 0) << capped.err;
+  EXPECT_HAS(capped.out, "\"impl\": \"composite\", \"device\": \"cpu\", \"B\": 2, \"T\": 16, \"D\": 8, \"N\": 16, \"skipped\": \"skipped: expected ");
+  EXPECT_HAS(capped.out, "\"op\": \"selective_scan\", \"impl\": \"cpu\"");
+  EXPECT_EQ(capped.out.find("\"speedup\": ", capped.out.find("selective_scan")), std::string::npos)
+      << "no speedup without a composite to compare with: " << capped.out;
 }
 
 TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
