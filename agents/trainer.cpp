@@ -1,6 +1,7 @@
 #include "agents/trainer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Version.h>
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
@@ -21,7 +22,6 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
-#include "kernels/cpu_capability.h"
 #include "envs/env_specs.h"
 
 namespace mindt {
@@ -219,7 +219,8 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   if (options.progress) {
     std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
               << " transitions), " << device
-              << (device.is_cpu() ? " (ATen " + kernels::aten_cpu_capability() + " kernels)" : std::string())
+              // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
+              << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
               << ", steps " << step << " → " << t.steps << ", run " << options.run_dir << "\n";
   }
   while (step < t.steps) {

@@ -1,5 +1,6 @@
 // Finds the command named by the leading words of argv, parses its options and runs it. Errors
 // become one clear line on stderr and a non-zero exit, never an uncaught exception.
+#include <ATen/Version.h>
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
 #include <torch/headeronly/version.h>
@@ -7,7 +8,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "kernels/cpu_capability.h"
 #include "kernels/linear_scan.h"
 #include "tools/cli/command.h"
 
@@ -51,7 +51,7 @@ int run_cli(const std::vector<std::string>& argv) {
     std::cout << "mindt " << kVersion << "\n"
               << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH
               << "; CUDA kernels " << (kernels::cuda::compiled() ? "built" : "not built") << "; CUDA devices "
-              << int(torch::cuda::device_count()) << "; ATen CPU kernels " << kernels::aten_cpu_capability()
+              << int(torch::cuda::device_count()) << "; ATen CPU kernels " << at::get_cpu_capability()
               << "\n";
     return 0;
   }
