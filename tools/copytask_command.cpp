@@ -101,7 +101,7 @@ int run_copytask(const ParsedArgs& args) {
   base.dim = args.int_value("dim");
   base.steps = args.int_value("steps");
   base.batch = args.int_value("batch");
-  base.lr = std::stod(args.value_or("lr", "1e-3"));
+  base.lr = args.number_value("lr");
   if (base.task.tokens < 1 || base.task.tokens > base.task.length) {
     throw UsageError("mindt copytask: --tokens must be between 1 and --length");
   }

@@ -75,6 +75,12 @@ TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   r = run({"bench", "scan", "--batch", "many"});
   EXPECT_EQ(r.code, 2);
   EXPECT_HAS(r.err, "--batch expects an integer, got 'many'");
+  r = run({"bench", "scan", "--selective", "--max-gib", "lots"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_HAS(r.err, "--max-gib expects a number, got 'lots'");
+  r = run({"copytask", "--lr", "1e-3x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_HAS(r.err, "--lr expects a number, got '1e-3x'");
   r = run({"bench", "scan", "--dims", "8,x"});
   EXPECT_EQ(r.code, 2);
   EXPECT_HAS(r.err, "--dims expects positive integers");

@@ -59,8 +59,8 @@ int run_bench_paper(const cli::ParsedArgs& args) {
   if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
   const c10::Device dev = device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
-  const double max_mib = std::stod(args.value_or("max-gib", "8")) * 1024.0;
-  const double max_ms = std::stod(args.value_or("max-call-s", "30")) * 1000.0;
+  const double max_mib = args.number_value("max-gib") * 1024.0;
+  const double max_ms = args.number_value("max-call-s") * 1000.0;
   TimingPolicy policy;
   policy.max_warmup = 2;
   policy.max_reps = int(args.int_value("reps"));

@@ -36,6 +36,17 @@ int64_t ParsedArgs::int_value(const std::string& name) const {
   throw UsageError("mindt " + command_ + ": --" + name + " expects an integer, got '" + text + "'");
 }
 
+double ParsedArgs::number_value(const std::string& name) const {
+  const std::string text = value_or(name, "");
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("mindt " + command_ + ": --" + name + " expects a number, got '" + text + "'");
+}
+
 ParsedArgs parse_args(const CommandSpec& spec, const std::vector<std::string>& args) {
   ParsedArgs out;
   out.command_ = spec.path;

@@ -27,6 +27,7 @@ class ParsedArgs {
   std::vector<std::string> values(const std::string& name) const;   // every occurrence, in order
   std::string value_or(const std::string& name, const std::string& fallback) const;
   int64_t int_value(const std::string& name) const;  // throws UsageError if not an integer
+  double number_value(const std::string& name) const;  // throws UsageError if not a number
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:
