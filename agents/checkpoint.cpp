@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 
 namespace mindt {
 namespace {

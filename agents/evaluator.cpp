@@ -6,7 +6,8 @@
 #include <iomanip>
 #include <sstream>
 
-#include "datasets/statistics.h"
+#include "common/json.h"
+#include "common/mean_std.h"
 #include "envs/d4rl_scores.h"
 #include "envs/vector_env.h"
 
@@ -87,24 +88,17 @@ std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& optio
 }
 
 std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results, int64_t step) {
-  std::ostringstream o;
-  o << std::setprecision(10) << "{";
-  if (step >= 0) o << "\"step\": " << step << ", ";
-  o << "\"env\": \"" << options.env << "\", \"mode\": \"" << to_string(options.mode)
-    << "\", \"seeds\": [";
-  for (size_t i = 0; i < options.seeds.size(); ++i) o << (i ? ", " : "") << options.seeds[i];
-  o << "], \"targets\": [";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const TargetResult& r = results[i];
-    o << (i ? ", " : "") << "{\"target\": " << r.target << ", \"episodes\": " << r.episodes
-      << ", \"return_mean\": " << r.return_mean << ", \"return_std\": " << r.return_std
-      << ", \"score_mean\": " << r.score_mean << ", \"score_std\": " << r.score_std
-      << ", \"length_mean\": " << r.length_mean << ", \"returns\": [";
-    for (size_t k = 0; k < r.returns.size(); ++k) o << (k ? ", " : "") << r.returns[k];
-    o << "]}";
+  json::Writer o;
+  o.begin_object();
+  if (step >= 0) o.field("step", step);
+  o.field("env", options.env).field("mode", to_string(options.mode)).field("seeds", options.seeds);
+  o.key("targets").begin_array();
+  for (const TargetResult& r : results) {
+    o.begin_object().field("target", r.target).field("episodes", r.episodes).field("return_mean", r.return_mean);
+    o.field("return_std", r.return_std).field("score_mean", r.score_mean).field("score_std", r.score_std);
+    o.field("length_mean", r.length_mean).field("returns", r.returns).end_object();
   }
-  o << "]}\n";
-  return o.str();
+  return o.end_array().end_object().str() + "\n";
 }
 
 EvalOptions eval_options(const config::Config& config) {

@@ -9,7 +9,8 @@
 #include <sstream>
 
 #include "agents/backbones/backbone.h"
-#include "configs/atomic_file.h"
+#include "agents/run/run_loop.h"
+#include "common/atomic_file.h"
 
 namespace mindt {
 namespace {
@@ -145,8 +146,21 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
     }
   };
   model->train();
-  for (int64_t step = resumed.step; step < o.steps; ++step) {
-    const double lr = o.lr * std::min(1.0, double(step + 1) / double(std::max<int64_t>(o.warmup, 1)));
+  // Checkpoints every checkpoint_every steps (0: only at the end) and when the progress callback
+  // stops the run, so Ctrl-C keeps every step trained so far.
+  RunLoop loop({o.steps, 0, o.checkpoint_every, 0, /*evaluate=*/false}, {});
+  loop.on_checkpoint = keep;
+  loop.on_progress = [&](int64_t step) {
+    if (!o.on_step) return;
+    try {
+      o.on_step(step, result.final_loss);
+    } catch (...) {
+      keep(step);
+      throw;
+    }
+  };
+  loop.run(resumed.step, [&](int64_t step) {
+    const double lr = o.lr * std::min(1.0, double(step) / double(std::max<int64_t>(o.warmup, 1)));
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const CopyBatch b = make_copy_batch(o.task, o.batch, train_data);
     optimizer.zero_grad();
@@ -155,16 +169,7 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
     result.final_loss = loss.item<double>();
-    if ((step + 1) % std::max<int64_t>(o.checkpoint_every, 1) == 0 && step + 1 < o.steps) keep(step + 1);
-    if (o.on_step) {
-      try {
-        o.on_step(step + 1, result.final_loss);
-      } catch (...) {  // stopped (Ctrl-C): keep every step trained so far
-        keep(step + 1);
-        throw;
-      }
-    }
-  }
+  });
 
   model->eval();
   torch::NoGradGuard no_grad;

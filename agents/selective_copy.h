@@ -50,8 +50,8 @@ struct CopyTrainOptions {
   // for its last checkpoint.
   std::function<void(int64_t step, double loss)> on_step;
   // When set, the model, optimizer and data generator are saved there every `checkpoint_every`
-  // steps (atomically), a run finds its checkpoint there and continues from it exactly, and the
-  // file is removed when the run finishes. A checkpoint made with other options is not used.
+  // steps (0: only when stopped) and before the final scoring (atomically), a run finds its
+  // checkpoint there and continues from it exactly, and the file is removed when the run finishes. A checkpoint made with other options is not used.
   std::string checkpoint_path;
   int64_t checkpoint_every = 100;
 };

@@ -5,20 +5,18 @@
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
-#include <iostream>
-#include <mutex>
 #include <sstream>
 
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
 #include "agents/evaluator.h"
-#include "agents/run_files.h"
-#include "configs/atomic_file.h"
+#include "agents/run/device.h"
+#include "agents/run/run_directory.h"
+#include "agents/run/run_loop.h"
+#include "common/atomic_file.h"
+#include "common/json.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
@@ -28,7 +26,6 @@ namespace mindt {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct Batch {
   at::Tensor states, actions, returns, timesteps, mask;
@@ -54,55 +51,118 @@ void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-std::string format_duration(double seconds) {
-  const int64_t s = static_cast<int64_t>(seconds);
-  std::ostringstream o;
-  if (s >= 3600) o << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s % 3600) / 60 << "m";
-  else if (s >= 60) o << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
-  else o << s << "s";
-  return o.str();
-}
-
-// Keeps the log lines of steps ≤ `step` (those the checkpoint covers), rewriting the file atomically.
-// Evaluates per config.eval, logs one line and writes run_dir/eval.json; returns the log line.
-void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, std::ofstream& log,
-                       const fs::path& run_dir, bool progress) {
+// Evaluates per config.eval, logs one line and writes run_dir/eval.json.
+void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, RunDirectory& run,
+                       const ProgressLine& progress) {
   const EvalOptions o = eval_options(config);
   const auto results = evaluate(model, o);
   model->train();
-  std::ostringstream line;
-  line << std::setprecision(8) << "{\"step\": " << step << ", \"eval\": [";
-  for (size_t i = 0; i < results.size(); ++i) {
-    line << (i ? ", " : "") << "{\"target\": " << results[i].target << ", \"return_mean\": " << results[i].return_mean
-         << ", \"score_mean\": " << results[i].score_mean << ", \"score_std\": " << results[i].score_std << "}";
+  json::Writer line;
+  line.begin_object().field("step", step).key("eval").begin_array();
+  for (const TargetResult& r : results) {
+    line.begin_object().field("target", r.target).field("return_mean", r.return_mean);
+    line.field("score_mean", r.score_mean).field("score_std", r.score_std).end_object();
   }
-  line << "]}\n";
-  log << line.str() << std::flush;
-  const std::string json = results_json(o, results, step);
-  write_atomically((run_dir / "eval.json").string(), [&](const std::string& temporary) { std::ofstream(temporary) << json; });
-  if (progress) {
-    std::cerr << "\n[eval] step " << step << ":";
-    for (const auto& r : results) {
-      std::cerr << "  target " << std::defaultfloat << std::setprecision(6) << r.target << " → normalized " << std::fixed << std::setprecision(1) << r.score_mean
-                << " ± " << r.score_std;
-    }
-    std::cerr << "\n";
+  run.log(line.end_array().end_object().str());
+  write_text_atomically(run.file("eval.json"), results_json(o, results, step));
+  std::ostringstream text;
+  text << "[eval] step " << step << ":";
+  for (const auto& r : results) {
+    text << "  target " << std::defaultfloat << std::setprecision(6) << r.target << " → normalized " << std::fixed
+         << std::setprecision(1) << r.score_mean << " ± " << r.score_std;
   }
+  progress.message(text.str());
 }
 
-void save_training_checkpoint(const std::string& path, DecisionModel& model, const config::Config& config,
-                              torch::optim::AdamW& optimizer, int64_t step) {
-  torch::serialize::OutputArchive archive;
-  write_model(archive, model, config);
-  archive.write("trainer/step", c10::IValue(step));
-  archive.write("trainer/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
-  const c10::Device device = model->parameters().front().device();
-  if (device.is_cuda()) archive.write("trainer/rng_cuda", cuda_rng_state(device), /*is_buffer=*/true);
-  torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
-  optimizer.save(optimizer_archive);
-  archive.write("optimizer", optimizer_archive);
-  write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
-}
+// What training updates and a checkpoint keeps: the model, AdamW and the window sampler.
+struct Learner {
+  struct Last {
+    double loss = 0, lr = 0;
+  };
+
+  Learner(const config::Config& config, const datasets::D4rlDataset& data, const c10::Device& device)
+      : config(config),
+        act_dim(data.act_dim()),
+        sampler(data, datasets::split_episodes(data.terminals, data.timeouts, data.rewards), sampling(config)),
+        model(nullptr),
+        device(device) {
+    const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
+    at::manual_seed(config.seed);
+    model = DecisionModel(config.model, data.obs_dim(), data.act_dim());
+    model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
+    model->to(device);
+    optimizer = std::make_unique<torch::optim::AdamW>(
+        model->parameters(),
+        torch::optim::AdamWOptions(config.train.lr).weight_decay(config.train.weight_decay).betas({config.train.beta1, config.train.beta2}));
+    model->train();
+  }
+
+  static datasets::SamplerOptions sampling(const config::Config& config) {
+    datasets::SamplerOptions o;
+    o.context_len = config.model.context_len;
+    o.batch_size = config.train.batch_size;
+    o.reward_scale = config.data.reward_scale;
+    o.seed = static_cast<uint64_t>(config.seed);
+    return o;
+  }
+
+  // One step of AdamW on one batch of windows; `step` counts the steps done before it.
+  void train_step(int64_t step) {
+    datasets::WindowBatch window = sampler.next();
+    const Batch b = to_tensors(window, device);
+    last.lr = learning_rate(config.train, step);
+    set_learning_rate(*optimizer, last.lr);
+    optimizer->zero_grad();
+    const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
+    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
+    const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
+    loss.backward();
+    if (config.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.train.grad_clip);
+    optimizer->step();
+    last.loss = loss.item<double>();
+  }
+
+  void save(const std::string& path, int64_t step) {
+    torch::serialize::OutputArchive archive;
+    write_model(archive, model, config);
+    archive.write("trainer/step", c10::IValue(step));
+    archive.write("trainer/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
+    if (device.is_cuda()) archive.write("trainer/rng_cuda", cuda_rng_state(device), /*is_buffer=*/true);
+    torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+  }
+
+  // Restores the model, optimizer, generators and sampler from a checkpoint; returns its step.
+  int64_t restore(const std::string& path, const c10::Device& on) {
+    torch::serialize::InputArchive archive;
+    open_checkpoint(path, archive, on);
+    read_weights(archive, path, model);
+    c10::IValue stored_step;
+    archive.read("trainer/step", stored_step);
+    const int64_t step = stored_step.toInt();
+    at::Tensor rng;
+    archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
+    restore_cpu_rng(rng);
+    // A run moved between CPU and GPU resumes with its weights and moments, not its dropout draws.
+    at::Tensor cuda_rng;
+    if (on.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true)) restore_cuda_rng(on, cuda_rng);
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer", optimizer_archive);
+    optimizer->load(optimizer_archive);
+    sampler.seek(step);
+    return step;
+  }
+
+  const config::Config& config;
+  const int64_t act_dim;
+  datasets::WindowSampler sampler;
+  DecisionModel model;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  const c10::Device device;
+  Last last;
+};
 
 // A dataset of another env would train fine and fail only at evaluation, hours later: refuse it now.
 void check_data_fits_env(const datasets::D4rlDataset& data, const config::Config& config) {
@@ -149,134 +209,60 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   config::Config config = config_in;
   const config::TrainConfig& t = config.train;
   if (config.data.path.empty()) throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
-  const fs::path run_dir(options.run_dir);
-  const std::string checkpoint_path = (run_dir / "checkpoint.pt").string();
-  const std::string log_path = (run_dir / "log.jsonl").string();
-  if (options.resume) {
-    if (!fs::exists(checkpoint_path)) throw std::runtime_error(options.run_dir + ": no checkpoint.pt to resume from");
-  } else {
-    if (fs::exists(run_dir) && !fs::is_empty(run_dir)) {
-      throw std::runtime_error(options.run_dir + " already holds a run; resume it with --resume or choose another --out");
-    }
-  }
+  RunDirectory run(options.run_dir, options.resume);
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
   // It is read and checked before the run directory exists, so bad input leaves nothing behind.
   const datasets::D4rlDataset data = datasets::read_d4rl(config.data.path);
   check_data_fits_env(data, config);
   const c10::Device device = resolve_device(config.device);
-  if (!options.resume) {
-    fs::create_directories(run_dir);
-    write_atomically((run_dir / "config.yaml").string(),
-                     [&](const std::string& temporary) { std::ofstream(temporary) << config::to_yaml(config); });
-  }
-  auto episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
-  datasets::SamplerOptions sampling;
-  sampling.context_len = config.model.context_len;
-  sampling.batch_size = t.batch_size;
-  sampling.reward_scale = config.data.reward_scale;
-  sampling.seed = static_cast<uint64_t>(config.seed);
-  datasets::WindowSampler sampler(data, std::move(episodes), sampling);
-  const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
+  run.create(config::to_yaml(config));
+  Learner learner(config, data, device);
+  const int64_t first_step = options.resume ? learner.restore(run.checkpoint_path(), device) : 0;
+  run.open_log(first_step);
 
-  at::manual_seed(config.seed);
-  DecisionModel model(config.model, data.obs_dim(), data.act_dim());
-  model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
-  model->to(device);
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(t.lr)
-                                                         .weight_decay(t.weight_decay)
-                                                         .betas({t.beta1, t.beta2}));
-  int64_t step = 0;
-  if (options.resume) {
-    torch::serialize::InputArchive archive;
-    open_checkpoint(checkpoint_path, archive, device);
-    read_weights(archive, checkpoint_path, model);
-    c10::IValue stored_step;
-    archive.read("trainer/step", stored_step);
-    step = stored_step.toInt();
-    at::Tensor rng;
-    archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
-    restore_cpu_rng(rng);
-    // A run moved between CPU and GPU resumes with its weights and moments, not its dropout draws.
-    at::Tensor cuda_rng;
-    if (device.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true)) {
-      restore_cuda_rng(device, cuda_rng);
-    }
-    torch::serialize::InputArchive optimizer_archive;
-    archive.read("optimizer", optimizer_archive);
-    optimizer.load(optimizer_archive);
-    sampler.seek(step);
-    truncate_log(log_path, step);
-  }
-
-  std::ofstream log(log_path, std::ios::app);
-  if (!log) throw std::runtime_error(log_path + ": cannot open the log for writing");
-  model->train();
-  TrainResult result;
-  const auto started = Clock::now();
-  auto last_progress = Clock::now() - std::chrono::hours(1);
-  const int64_t first_step = step;
   if (options.progress) {
     std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
               << " transitions), " << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
               << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
-              << ", steps " << step << " → " << t.steps << ", run " << options.run_dir << "\n";
+              << ", steps " << first_step << " → " << t.steps << ", run " << options.run_dir << "\n";
   }
-  while (step < t.steps) {
-    if (options.should_stop && options.should_stop()) {
-      result.interrupted = true;
-      break;
-    }
-    datasets::WindowBatch window = sampler.next();
-    const Batch b = to_tensors(window, device);
-    const double lr = learning_rate(t, step);
-    set_learning_rate(optimizer, lr);
-    optimizer.zero_grad();
-    const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
-    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
-    const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * data.act_dim());
-    loss.backward();
-    if (t.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), t.grad_clip);
-    optimizer.step();
-    ++step;
-    result.last_loss = loss.item<double>();
+  ProgressLine progress(options.progress, first_step, t.steps, std::chrono::milliseconds(500));
+  auto samples_per_s = [&](int64_t step) {
+    return double((step - first_step) * t.batch_size) / std::max(progress.elapsed_s(), 1e-9);
+  };
+  RunLoop loop({t.steps, t.log_every, t.checkpoint_every, config.eval.every, config.eval.episodes > 0},
+               options.should_stop);
+  loop.on_log = [&](int64_t step) {
+    json::Writer line;
+    line.begin_object().field("step", step).field("loss", learner.last.loss).field("lr", learner.last.lr);
+    run.log(line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
+  };
+  loop.on_checkpoint = [&](int64_t step) { learner.save(run.checkpoint_path(), step); };
+  loop.on_evaluate = [&](int64_t step) { evaluate_into_log(learner.model, config, step, run, progress); };
+  loop.on_progress = [&](int64_t step) {
+    if (!progress.due(step)) return;
+    std::ostringstream text;
+    text << "[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
+         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last.loss << "  lr "
+         << std::scientific << std::setprecision(2) << learner.last.lr << std::fixed << "  " << std::setprecision(0)
+         << samples_per_s(step) << " samples/s  ETA " << format_duration(progress.eta_s(step));
+    progress.draw(text.str());
+  };
+  const LoopEnd end = loop.run(first_step, [&](int64_t step) { learner.train_step(step - 1); });
 
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    const double samples_per_s = double((step - first_step) * t.batch_size) / std::max(elapsed, 1e-9);
-    if (step % t.log_every == 0 || step == t.steps) {
-      char line[256];
-      std::snprintf(line, sizeof line, "{\"step\": %lld, \"loss\": %.9g, \"lr\": %.6g, \"samples_per_s\": %.1f, \"elapsed_s\": %.2f}\n",
-                    static_cast<long long>(step), result.last_loss, lr, samples_per_s, elapsed);
-      log << line << std::flush;
-    }
-    if (step % t.checkpoint_every == 0 || step == t.steps) {
-      save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
-    }
-    const bool periodic = config.eval.every > 0 && step % config.eval.every == 0;
-    if (config.eval.episodes > 0 && (periodic || step == t.steps)) {
-      evaluate_into_log(model, config, step, log, run_dir, options.progress);
-    }
-    if (options.progress && (Clock::now() - last_progress > std::chrono::milliseconds(500) || step == t.steps)) {
-      last_progress = Clock::now();
-      const double eta = double(t.steps - step) * elapsed / double(step - first_step);
-      std::cerr << "\r[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
-                << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << result.last_loss
-                << "  lr " << std::scientific << std::setprecision(2) << lr << std::fixed << "  "
-                << std::setprecision(0) << samples_per_s << " samples/s  ETA " << format_duration(eta) << "   "
-                << std::flush;
-    }
-  }
   // A run stopped during its final evaluation resumes with nothing left to train: finish that
   // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
-  if (options.resume && first_step == t.steps && config.eval.episodes > 0 &&
-      evaluated_step(run_dir.string()) != t.steps) {
-    evaluate_into_log(model, config, step, log, run_dir, options.progress);
+  if (options.resume && first_step == t.steps && config.eval.episodes > 0 && evaluated_step(run.path()) != t.steps) {
+    evaluate_into_log(learner.model, config, t.steps, run, progress);
   }
-  if (result.interrupted) save_training_checkpoint(checkpoint_path, model, config, optimizer, step);
-  if (options.progress) std::cerr << "\n";
-  result.steps_done = step;
-  result.checkpoint = checkpoint_path;
+  progress.finish();
+  TrainResult result;
+  result.steps_done = end.step;
+  result.last_loss = learner.last.loss;
+  result.interrupted = end.interrupted;
+  result.checkpoint = run.checkpoint_path();
   return result;
 }
 

@@ -1,12 +1,14 @@
 // The configuration of a mindt run: every key a YAML file in configs/ may set, its type, default
-// and valid range. Defaults follow the Decision Transformer's published D4RL settings
-// (../shared/FACTS.md §4). Issues that add features add their keys here.
+// and valid range. Defaults follow the Decision Transformer's published D4RL settings (Chen et al.
+// 2021, "Decision Transformer", appendix; docs/training.md). Issues that add features add their
+// keys here.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
-#include "configs/schema.h"
+#include "configs/checks.h"
 
 namespace mindt::config {
 

@@ -4,6 +4,7 @@
 
 #include "configs/config.h"
 #include "configs/sac_config.h"
+#include "configs/schema.h"
 
 namespace mindt::config {
 namespace {

@@ -1,6 +1,7 @@
 // The configuration of an online Soft Actor-Critic run (`mindt sac train`), which trains the
 // behaviour policies that datasets are made from. Defaults are rlkit's SAC settings that D4RL's
-// behaviour policies were trained with (../shared/FACTS.md §2); configs/sac.yaml lists every key.
+// behaviour policies were trained with (Fu et al. 2020, "D4RL", appendix; docs/datasets.md);
+// configs/sac.yaml lists every key.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "configs/config.h"
-#include "configs/schema.h"
+#include "configs/checks.h"
 
 namespace mindt::config {
 

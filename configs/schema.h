@@ -14,32 +14,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "configs/checks.h"
+
 namespace mindt::config {
-
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A check returns "" when the value is acceptable, else what was expected ("a value > 0").
-template <class T>
-using Check = std::function<std::string(const T&)>;
-
-Check<int64_t> at_least(int64_t lo);
-Check<int64_t> in_range(int64_t lo, int64_t hi);
-template <class T>
-Check<T> positive();
-Check<double> in_range(double lo, double hi);
-Check<double> non_negative();
-Check<std::string> one_of(std::vector<std::string> choices);
-Check<std::vector<double>> non_empty();
 
 // Where the values came from: the file, and the key paths that --set overrides replaced.
 struct Sources {
@@ -105,12 +88,9 @@ template <>
 std::string Reader::parse<std::string>(const YAML::Node&, const std::string&) const;
 template <>
 std::vector<double> Reader::parse<std::vector<double>>(const YAML::Node&, const std::string&) const;
-template <>
-Check<double> positive<double>();
-template <>
-Check<int64_t> positive<int64_t>();
 
-// The shortest decimal text that reads back as exactly v ("0.1", not "0.10000000000000001").
+// The shortest %g text that reads back as exactly v ("0.1", "1e-05", "3.6e+03"). config.yaml has
+// always been written this way and checkpoints embed it, so it stays, unlike JSON's json::number.
 std::string shortest_round_trip(double v);
 
 // Writes every field, so a saved config is complete and reloads to the same values.

@@ -18,9 +18,11 @@
 #include <variant>
 #include <vector>
 
-#include "datasets/hdf5.h"
+#include "common/errors.h"
 
 namespace mindt::datasets {
+
+using mindt::DataError;
 
 // A row-major float32 array [rows, cols] (cols = 1 for per-transition scalars).
 struct Array2D {

@@ -1,8 +1,9 @@
 #include <cmath>
 #include <sstream>
 
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 #include "datasets/d4rl_dataset.h"
+#include "datasets/hdf5.h"
 
 namespace mindt::datasets {
 namespace {
@@ -157,5 +158,7 @@ void write_d4rl(const std::string& path, const D4rlDataset& d) {
     }
   });
 }
+
+std::vector<KeyInfo> list_keys(const std::string& path) { return H5File::open_read(path).list(); }
 
 }  // namespace mindt::datasets

@@ -14,12 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "common/errors.h"
+#include "datasets/file_keys.h"
+
 namespace mindt::datasets {
 
 // Bad or unreadable data: the message names the file, the key and what was expected.
-struct DataError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using mindt::DataError;
 
 // Owns one HDF5 identifier (file, group, dataset, dataspace, type, property list) and closes it with
 // the matching H5?close.
@@ -38,13 +39,6 @@ class Hid {
 
  private:
   hid_t id_ = H5I_INVALID_HID;
-};
-
-// What `mindt data info` shows for each dataset in a file.
-struct KeyInfo {
-  std::string key;           // full path without the leading '/', e.g. "infos/qpos"
-  std::string dtype;         // "float32", "float64", "bool", "uint8", "int64", "string", …
-  std::vector<int64_t> shape;
 };
 
 class H5File {

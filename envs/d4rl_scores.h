@@ -1,7 +1,7 @@
 // D4RL's score normalisation for the gym-MuJoCo locomotion tasks:
 //   normalized = 100 · (return − REF_MIN) / (REF_MAX − REF_MIN)
 // with REF_MIN the mean return of a uniform random policy and REF_MAX that of D4RL's expert
-// (the constants of d4rl/infos.py, ../shared/FACTS.md §2).
+// (the constants of D4RL's d4rl/infos.py; the table is envs/registry.cpp).
 #pragma once
 
 #include <string>

@@ -1,18 +1,14 @@
 #include "envs/env_specs.h"
 
-#include <stdexcept>
-
 #include "envs/d4rl_scores.h"
+#include "envs/locomotion_env.h"
 
 namespace mindt::envs {
 
 EnvDims env_dims(const std::string& env) {
-  if (env == "halfcheetah") return {17, 6};
-  if (env == "hopper") return {11, 3};
-  if (env == "walker2d") return {17, 6};
-  std::string valid;
-  for (const auto& name : d4rl_env_names()) valid += (valid.empty() ? "" : ", ") + name;
-  throw std::invalid_argument("unknown env '" + env + "'; valid envs: " + valid);
+  // Read off the compiled model (cached after the first call), not typed a second time.
+  const LocomotionEnv instance = make_env(env, 0);
+  return {instance.obs_dim(), instance.act_dim()};
 }
 
 std::vector<std::string> envs_with_dims(int64_t obs_dim, int64_t act_dim) {

@@ -1,5 +1,5 @@
 // HalfCheetah (gym v2/v3, gymnasium v4): a planar cheetah that must run forward; it never terminates.
-#include "envs/locomotion_env.h"
+#include "envs/locomotion_tasks.h"
 #include "envs/mjcf_assets.h"
 
 namespace mindt::envs {

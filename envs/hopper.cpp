@@ -1,7 +1,7 @@
 // Hopper (gym v2/v3, gymnasium v4): a one-legged robot that must hop forward without falling.
 #include <cmath>
 
-#include "envs/locomotion_env.h"
+#include "envs/locomotion_tasks.h"
 #include "envs/mjcf_assets.h"
 
 namespace mindt::envs {
@@ -10,12 +10,9 @@ LocomotionSpec hopper_spec() {
   LocomotionSpec s;
   s.name = "hopper";
   s.mjcf = assets::kHopperXml;
-  s.frame_skip = 4;
-  s.ctrl_cost_weight = 1e-3;
+  // frame_skip 4, ctrl_cost_weight 1e-3 and uniform ±5e-3 reset noise: LocomotionSpec's defaults.
   s.healthy_reward = 1.0;
   s.velocity_clip = 10;
-  s.noise = LocomotionSpec::Noise::kUniform;
-  s.noise_scale = 5e-3;
   // Healthy: every state entry after (x, z) finite and within ±100, torso height z > 0.7, torso
   // angle within ±0.2 rad. (NaN fails every comparison, so it is unhealthy too.)
   s.is_healthy = [](const double* qpos, const double* qvel, const mjModel& m) {

@@ -5,13 +5,9 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "envs/env_specs.h"
+#include "envs/registry.h"
 
 namespace mindt::envs {
-
-LocomotionSpec hopper_spec();
-LocomotionSpec walker2d_spec();
-LocomotionSpec half_cheetah_spec();
 
 LocomotionEnv::LocomotionEnv(const LocomotionSpec& spec, ModelPtr model, uint64_t seed)
     : spec_(spec), sim_(std::move(model)), rng_(seed) {
@@ -72,11 +68,14 @@ std::vector<double> LocomotionEnv::qvel() const {
 }
 
 const LocomotionSpec& locomotion_spec(const std::string& env) {
-  static const std::map<std::string, LocomotionSpec> specs = {
-      {"halfcheetah", half_cheetah_spec()}, {"hopper", hopper_spec()}, {"walker2d", walker2d_spec()}};
+  // Built once per process from the registry; a map gives stable references to return.
+  static const std::map<std::string, LocomotionSpec> specs = [] {
+    std::map<std::string, LocomotionSpec> built;
+    for (const EnvEntry& e : env_registry()) built.emplace(e.name, e.spec());
+    return built;
+  }();
   const auto it = specs.find(env);
-  if (it == specs.end()) env_dims(env);  // throws the standard "unknown env … valid envs" message
-  if (it == specs.end()) throw std::invalid_argument("unknown env '" + env + "'");
+  if (it == specs.end()) throw std::invalid_argument(unknown_env_message(env));
   return it->second;
 }
 

@@ -5,8 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/json.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
+#include "datasets/file_keys.h"
 #include "envs/d4rl_scores.h"
 #include "envs/env_specs.h"
 #include "tools/bench/report.h"
@@ -62,7 +64,7 @@ int run_data_info(const ParsedArgs& args) {
   if (args.positionals().size() != 1) throw UsageError("mindt data info: expected one FILE");
   const std::string path = args.positionals()[0];
   const datasets::D4rlDataset d = datasets::read_d4rl(path);
-  const std::vector<datasets::KeyInfo> keys = datasets::H5File::open_read(path).list();
+  const std::vector<datasets::KeyInfo> keys = datasets::list_keys(path);
   const EnvGuess env = guess_env(d, args.value_or("env", ""));
   const auto episodes = datasets::split_episodes(d.terminals, d.timeouts, d.rewards);
 
@@ -89,26 +91,20 @@ int run_data_info(const ParsedArgs& args) {
   const double score = scored ? envs::normalized_score(env.env, r_mean) : 0.0;
 
   if (args.flag("json")) {
-    using bench::json_string;
-    std::ostringstream o;
-    o << std::setprecision(10);
-    o << "{\"file\": " << json_string(path) << ", \"env\": " << (env.env.empty() ? "null" : json_string(env.env))
-      << ", \"env_source\": " << json_string(env.how) << ", \"transitions\": " << d.size()
-      << ", \"obs_dim\": " << d.obs_dim() << ", \"act_dim\": " << d.act_dim()
-      << ", \"episodes\": " << episodes.size() << ", \"terminated\": " << terminated << ", \"timeouts\": " << timeouts
-      << ", \"unfinished\": " << unfinished << ", \"finished_episodes\": " << returns.size();
+    json::Writer o;
+    o.begin_object().field("file", path).key("env");
+    env.env.empty() ? o.null() : o.value(env.env);
+    o.field("env_source", env.how).field("transitions", d.size()).field("obs_dim", d.obs_dim());
+    o.field("act_dim", d.act_dim()).field("episodes", episodes.size()).field("terminated", terminated);
+    o.field("timeouts", timeouts).field("unfinished", unfinished).field("finished_episodes", returns.size());
     if (!returns.empty()) {
-      o << ", \"return_min\": " << r_min << ", \"return_mean\": " << r_mean << ", \"return_max\": " << r_max
-        << ", \"length_mean\": " << mean(lengths);
+      o.field("return_min", r_min).field("return_mean", r_mean).field("return_max", r_max);
+      o.field("length_mean", mean(lengths));
     }
-    if (scored) o << ", \"normalized_score\": " << score;
-    o << ", \"keys\": [";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      o << (i ? ", " : "") << "{\"key\": " << json_string(keys[i].key) << ", \"dtype\": " << json_string(keys[i].dtype)
-        << ", \"shape\": " << shape_text(keys[i].shape) << "}";
-    }
-    o << "]}\n";
-    std::cout << o.str();
+    if (scored) o.field("normalized_score", score);
+    o.key("keys").begin_array();
+    for (const auto& k : keys) o.begin_object().field("key", k.key).field("dtype", k.dtype).field("shape", k.shape).end_object();
+    std::cout << o.end_array().end_object().str() << "\n";
     return 0;
   }
   std::cout << std::fixed << std::setprecision(1);

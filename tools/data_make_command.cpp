@@ -24,7 +24,7 @@ struct DatasetName {
 };
 
 DatasetName parse_name(const std::string& name) {
-  for (const std::string env : {"halfcheetah", "hopper", "walker2d"}) {
+  for (const std::string& env : envs::d4rl_env_names()) {
     if (name.rfind(env + "-", 0) != 0) continue;
     std::string quality = name.substr(env.size() + 1);
     if (quality.size() > 3 && quality.substr(quality.size() - 3) == "-v2") quality.resize(quality.size() - 3);
@@ -32,9 +32,13 @@ DatasetName parse_name(const std::string& name) {
       if (q == quality) return {env, quality};
     }
   }
-  throw UsageError("mindt data make: '" + name +
-                   "' is not ENV-QUALITY with ENV halfcheetah|hopper|walker2d and QUALITY "
-                   "random|medium|medium-replay|expert|medium-expert (e.g. hopper-medium)");
+  auto joined = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& n : names) text += (text.empty() ? "" : "|") + n;
+    return text;
+  };
+  throw UsageError("mindt data make: '" + name + "' is not ENV-QUALITY with ENV " + joined(envs::d4rl_env_names()) +
+                   " and QUALITY " + joined(kQualities) + " (e.g. hopper-medium)");
 }
 
 std::string shipped_policy(const std::string& env, const std::string& quality) {
@@ -69,6 +73,45 @@ void annotate_policy(datasets::D4rlDataset& d, const sac::LoadedPolicy& p, const
   d.metadata[prefix + "policy/return"] = p.info.eval_return;
   d.metadata[prefix + "policy/output_distribution"] = std::string("tanh_gaussian");
   d.metadata[prefix + "policy/nonlinearity"] = std::string("relu");
+}
+
+// medium-replay: the first `--until` transitions of a SAC run's replay buffer (all by default).
+datasets::D4rlDataset replay_rows(const ParsedArgs& args, const std::string& env) {
+  const auto run = args.value("sac-run");
+  if (!run) {
+    throw UsageError("mindt data make: medium-replay is the replay buffer of a SAC run up to its medium policy; "
+                     "give --sac-run RUN_DIR (from `mindt sac train " + env + "`) and --until STEP");
+  }
+  datasets::ReadOptions read;
+  read.infos = true;
+  read.next_observations = true;
+  const std::string buffer = (fs::path(*run) / "buffer.hdf5").string();
+  const datasets::D4rlDataset all = datasets::read_d4rl(buffer, read);
+  const int64_t until = args.value("until") ? args.int_value("until") : all.size();
+  if (until > all.size()) {
+    throw std::runtime_error(buffer + " holds " + std::to_string(all.size()) + " transitions, fewer than --until " +
+                             std::to_string(until) + " (resume the run further, or lower --until)");
+  }
+  datasets::D4rlDataset d = sac::first_rows(all, until);
+  d.metadata["algorithm"] = std::string("SAC");
+  d.metadata["iteration"] = until;
+  return d;
+}
+
+struct FinishedEpisodes {
+  int64_t count = 0;
+  double mean_return = 0;
+};
+
+FinishedEpisodes finished_episodes(const datasets::D4rlDataset& d) {
+  FinishedEpisodes f;
+  for (const auto& e : datasets::split_episodes(d.terminals, d.timeouts, d.rewards)) {
+    if (e.end == datasets::EpisodeEnd::kUnfinished) continue;
+    f.mean_return += e.episode_return;
+    ++f.count;
+  }
+  if (f.count) f.mean_return /= double(f.count);
+  return f;
 }
 
 }  // namespace
@@ -123,24 +166,7 @@ int run_data_make(const ParsedArgs& args) {
     const datasets::D4rlDataset second = sac::collect(expert.policy.get(), o);
     d = sac::stitch(first, second, 2 * transitions);
   } else {  // medium-replay: the SAC run's replay buffer up to the medium policy
-    const auto run = args.value("sac-run");
-    if (!run) {
-      throw UsageError("mindt data make: medium-replay is the replay buffer of a SAC run up to its medium policy; "
-                       "give --sac-run RUN_DIR (from `mindt sac train " + name.env + "`) and --until STEP");
-    }
-    datasets::ReadOptions read;
-    read.infos = true;
-    read.next_observations = true;
-    const std::string buffer = (fs::path(*run) / "buffer.hdf5").string();
-    const datasets::D4rlDataset all = datasets::read_d4rl(buffer, read);
-    const int64_t until = args.value("until") ? args.int_value("until") : all.size();
-    if (until > all.size()) {
-      throw std::runtime_error(buffer + " holds " + std::to_string(all.size()) + " transitions, fewer than --until " +
-                               std::to_string(until) + " (resume the run further, or lower --until)");
-    }
-    d = sac::first_rows(all, until);
-    d.metadata["algorithm"] = std::string("SAC");
-    d.metadata["iteration"] = until;
+    d = replay_rows(args, name.env);
   }
   if (!quiet) std::cerr << "\n";
   describe(d, name.env, name.quality, seed);
@@ -148,18 +174,11 @@ int run_data_make(const ParsedArgs& args) {
   if (!parent.empty()) fs::create_directories(parent);
   datasets::write_d4rl(out, d);
 
-  const auto episodes = datasets::split_episodes(d.terminals, d.timeouts, d.rewards);
-  double mean = 0;
-  int64_t finished = 0;
-  for (const auto& e : episodes) {
-    if (e.end == datasets::EpisodeEnd::kUnfinished) continue;
-    mean += e.episode_return;
-    ++finished;
-  }
-  if (finished) mean /= double(finished);
+  const FinishedEpisodes finished = finished_episodes(d);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << std::fixed << std::setprecision(1) << "wrote " << out << ": " << d.size() << " transitions, " << finished
-            << " finished episodes, mean return " << mean << " (normalized " << envs::normalized_score(name.env, mean)
+  std::cout << std::fixed << std::setprecision(1) << "wrote " << out << ": " << d.size() << " transitions, "
+            << finished.count << " finished episodes, mean return " << finished.mean_return << " (normalized "
+            << envs::normalized_score(name.env, finished.mean_return)
             << "), " << seconds << " s\n";
   return 0;
 }

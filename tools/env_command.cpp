@@ -6,7 +6,7 @@
 #include <iostream>
 #include <random>
 
-#include "datasets/statistics.h"
+#include "common/mean_std.h"
 #include "envs/d4rl_scores.h"
 #include "envs/vector_env.h"
 #include "tools/commands.h"

@@ -7,7 +7,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/evaluator.h"
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 #include "envs/d4rl_scores.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
@@ -40,7 +40,7 @@ int run_eval(const ParsedArgs& args) {
   const auto results = evaluate(loaded.model, o);
   const std::string json = results_json(o, results);
   if (auto out = args.value("out")) {
-    write_atomically(*out, [&](const std::string& temporary) { std::ofstream(temporary) << json; });
+    write_text_atomically(*out, json);
   }
   if (args.flag("json")) {
     std::cout << json;

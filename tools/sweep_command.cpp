@@ -24,9 +24,10 @@
 #include <thread>
 
 #include "agents/trainer.h"
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
+#include "common/json.h"
+#include "common/mean_std.h"
 #include "configs/config.h"
-#include "datasets/statistics.h"
 #include "tools/cli/child_process.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
@@ -244,22 +245,14 @@ int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>&
   return stopping ? 130 : 0;
 }
 
-}  // namespace
+// The grid a sweep covers: every env × dataset × backbone × seed.
+struct Grid {
+  std::vector<std::string> envs, datasets, backbones;
+  std::vector<int64_t> seeds;
+};
 
-int run_sweep(const ParsedArgs& args) {
-  const auto envs = parse_names(args.value_or("envs", "hopper"), "mindt sweep", "envs", "env", config::kEnvs);
-  const auto datasets = parse_names(args.value_or("datasets", "medium,medium-replay,medium-expert"), "mindt sweep", "datasets",
-                                    "dataset", kDatasets);
-  const auto backbones = parse_names(args.value_or("backbones", "transformer,mingru,minlstm"), "mindt sweep", "backbones",
-                                     "backbone", config::kBackbones);
-  const auto seeds = parse_integers(args.value_or("seeds", "0,1,2"), "mindt sweep", "seeds", 0);
-  const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
-  const fs::path data_dir = args.value_or("data-dir", "data");
-  const fs::path out_dir = args.value_or("out", "runs/sweep");
-  const int64_t jobs = args.value("jobs") ? args.int_value("jobs") : 1;
-  if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
-
-  // Budget overrides, applied after the preset's own keys; --set comes last and wins.
+// Budget overrides, applied after the preset's own keys; --set comes last and wins.
+std::vector<std::string> budget_overrides(const ParsedArgs& args) {
   std::vector<std::string> overrides;
   if (auto v = args.value("steps")) overrides.push_back("train.steps=" + *v);
   if (auto v = args.value("warmup")) overrides.push_back("train.warmup_steps=" + *v);
@@ -267,22 +260,27 @@ int run_sweep(const ParsedArgs& args) {
   if (auto v = args.value("episodes")) overrides.push_back("eval.episodes=" + *v);
   if (auto v = args.value("mode")) overrides.push_back("eval.mode=" + *v);
   for (const auto& s : args.values("set")) overrides.push_back(s);
+  return overrides;
+}
 
-  // Check every preset and dataset before the first hour of training is spent.
+// Every cell with its resolved config, checking every preset and dataset before the first hour of
+// training is spent.
+std::vector<Cell> make_cells(const Grid& grid, const fs::path& configs_dir, const fs::path& data_dir,
+                             const std::vector<std::string>& overrides) {
   std::vector<Cell> cells;
-  for (const auto& env : envs) {
-    for (const auto& ds : datasets) {
+  for (const auto& env : grid.envs) {
+    for (const auto& ds : grid.datasets) {
       const fs::path data = data_dir / (env + "-" + ds + "-v2.hdf5");
       if (!fs::exists(data)) {
-        throw std::runtime_error(data.string() + " does not exist; make it with `mindt data make " +
-                                 env + "-" + ds + "` (or pass --data-dir)");
+        throw std::runtime_error(data.string() + " does not exist; make it with `mindt data make " + env + "-" + ds +
+                                 "` (or pass --data-dir)");
       }
-      for (const auto& backbone : backbones) {
+      for (const auto& backbone : grid.backbones) {
         const fs::path preset = configs_dir / (env + "-" + ds + "-v2") / (backbone + ".yaml");
         if (!fs::exists(preset)) throw std::runtime_error("no preset " + preset.string() + " (--configs)");
         std::vector<std::string> all = {"data.path=" + data.string()};
         all.insert(all.end(), overrides.begin(), overrides.end());
-        for (int64_t seed : seeds) {
+        for (int64_t seed : grid.seeds) {
           std::vector<std::string> with_seed = all;
           with_seed.push_back("seed=" + std::to_string(seed));
           config::Config config = config::load_config(preset.string(), with_seed);
@@ -291,20 +289,13 @@ int run_sweep(const ParsedArgs& args) {
       }
     }
   }
-  const config::Config& first = cells.front().config;
-  if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
-  const bool progress = !args.flag("quiet");
-  const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
-  if (progress) {
-    std::cerr << "[sweep] " << cells.size() << " runs (" << envs.size() << " envs × " << datasets.size()
-              << " datasets × " << backbones.size() << " backbones × " << seeds.size() << " seeds), "
-              << first.train.steps << " steps each, " << first.eval.episodes << " episodes per target, in "
-              << out_dir.string() << (jobs > 1 ? ", " + std::to_string(jobs) + " at a time" : "") << "\n";
-  }
+  return cells;
+}
 
-  // Finished runs are read back; the others are trained, one at a time or --jobs at once.
-  std::vector<std::optional<CellResult>> by_cell(cells.size());
-  std::vector<size_t> to_train;
+// Reads back the runs that finished (an eval.json of their final step) and lists the others.
+std::vector<size_t> read_finished(const std::vector<Cell>& cells, const fs::path& out_dir, bool progress,
+                                  std::vector<std::optional<CellResult>>& by_cell) {
+  std::vector<size_t> unfinished;
   for (size_t i = 0; i < cells.size(); ++i) {
     const fs::path run_dir = run_dir_of(out_dir, cells[i]);
     if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cells[i].config);
@@ -312,10 +303,109 @@ int run_sweep(const ParsedArgs& args) {
     if (evaluated_step(run_dir.string()) == cells[i].config.train.steps) {
       by_cell[i] = read_eval(cells[i], run_dir / "eval.json");
       if (progress) print_score(label_of(cells[i], i, cells.size()), *by_cell[i]);
-    } else if (!report_only) {
-      to_train.push_back(i);
+    } else {
+      unfinished.push_back(i);
     }
   }
+  return unfinished;
+}
+
+// {"steps", "episodes", "mode", "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets"}]}
+std::string scores_json(const config::Config& first, const std::vector<CellResult>& results) {
+  json::Writer w;
+  w.begin_object().field("steps", first.train.steps).field("episodes", first.eval.episodes);
+  w.field("mode", first.eval.mode).key("runs").begin_array();
+  for (const auto& r : results) {
+    w.begin_object().field("env", r.cell.env).field("dataset", r.cell.dataset).field("backbone", r.cell.backbone);
+    w.field("seed", r.cell.seed).field("scores", r.scores).field("targets", r.targets).end_object();
+  }
+  return w.end_array().end_object().str() + "\n";
+}
+
+// One Markdown table per target: a row per env-dataset, a column per backbone, mean ± std over
+// seeds, and the average over the grid's rows where every cell is complete.
+void print_score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
+  std::cout << "D4RL-normalized score, " << (grid.seeds.size() == 1 ? "one seed" : "mean ± std over seeds") << "; "
+            << first.train.steps << " training steps, " << first.eval.episodes << " episodes per target and seed, "
+            << first.eval.mode << " mode\n";
+  const size_t n_targets = results.front().targets.size();
+  const size_t rows = grid.envs.size() * grid.datasets.size();
+  for (size_t k = 0; k < n_targets; ++k) {
+    std::cout << "\n| dataset | target |";
+    for (const auto& b : grid.backbones) std::cout << " " << b << " |";
+    std::cout << "\n|---|---|";
+    for (size_t b = 0; b < grid.backbones.size(); ++b) std::cout << "---|";
+    std::cout << "\n";
+    std::map<std::string, std::vector<double>> per_backbone_average;
+    for (const auto& env : grid.envs) {
+      for (const auto& ds : grid.datasets) {
+        double target = 0;
+        std::cout << "| " << env << "-" << ds << " |";
+        std::ostringstream cells_text;
+        for (const auto& b : grid.backbones) {
+          std::vector<double> xs;
+          for (const auto& r : results) {
+            if (r.cell.env == env && r.cell.dataset == ds && r.cell.backbone == b && k < r.scores.size()) {
+              xs.push_back(r.scores[k]);
+              target = r.targets[k];
+            }
+          }
+          if (xs.empty()) {
+            cells_text << " – |";
+            continue;
+          }
+          if (xs.size() == grid.seeds.size()) per_backbone_average[b].push_back(mean_std(xs).mean);  // complete only
+          cells_text << " " << cell_text(xs, grid.seeds.size()) << " |";
+        }
+        std::ostringstream target_text;
+        target_text << std::fixed << std::setprecision(0) << target;
+        std::cout << " " << (target_text.str() == "0" ? "–" : target_text.str()) << " |" << cells_text.str() << "\n";
+      }
+    }
+    if (rows > 1) {
+      std::cout << "| average | |";
+      for (const auto& b : grid.backbones) {
+        const auto& means = per_backbone_average[b];
+        if (means.size() < rows) {  // an average over part of the grid would mislead
+          std::cout << " – |";
+          continue;
+        }
+        std::cout << " " << std::fixed << std::setprecision(1) << mean_std(means).mean << " |";
+      }
+      std::cout << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+int run_sweep(const ParsedArgs& args) {
+  Grid grid;
+  grid.envs = parse_names(args.text("envs"), "mindt sweep", "envs", "env", config::kEnvs);
+  grid.datasets = parse_names(args.text("datasets"), "mindt sweep", "datasets", "dataset", kDatasets);
+  grid.backbones = parse_names(args.text("backbones"), "mindt sweep", "backbones", "backbone", config::kBackbones);
+  grid.seeds = parse_integers(args.text("seeds"), "mindt sweep", "seeds", 0);
+  const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
+  const fs::path out_dir = args.text("out");
+  const int64_t jobs = args.int_value("jobs");
+  if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
+
+  const std::vector<Cell> cells = make_cells(grid, configs_dir, args.text("data-dir"), budget_overrides(args));
+  const config::Config& first = cells.front().config;
+  if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
+  const bool progress = !args.flag("quiet");
+  const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
+  if (progress) {
+    std::cerr << "[sweep] " << cells.size() << " runs (" << grid.envs.size() << " envs × " << grid.datasets.size()
+              << " datasets × " << grid.backbones.size() << " backbones × " << grid.seeds.size() << " seeds), "
+              << first.train.steps << " steps each, " << first.eval.episodes << " episodes per target, in "
+              << out_dir.string() << (jobs > 1 ? ", " + std::to_string(jobs) + " at a time" : "") << "\n";
+  }
+
+  // Finished runs are read back; the others are trained, one at a time or --jobs at once.
+  std::vector<std::optional<CellResult>> by_cell(cells.size());
+  std::vector<size_t> to_train = read_finished(cells, out_dir, progress, by_cell);
+  if (report_only) to_train.clear();
   {
     CtrlC ctrl_c;
     const int status = jobs > 1 ? train_in_children(cells, to_train, out_dir, static_cast<size_t>(jobs), progress, by_cell)
@@ -329,81 +419,17 @@ int run_sweep(const ParsedArgs& args) {
   for (auto& r : by_cell) {
     if (r) results.push_back(std::move(*r));
   }
-
-  // One row per env-dataset, one column per backbone: mean ± std over seeds at each target.
   if (results.empty()) {
     std::cout << "no finished runs in " << out_dir.string() << " for this grid yet\n";
     return 0;
   }
-  const size_t n_targets = results.front().targets.size();
-  std::ostringstream json;
-  json << "{\"steps\": " << first.train.steps << ", \"episodes\": " << first.eval.episodes << ", \"mode\": \""
-       << first.eval.mode << "\", \"runs\": [";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    json << (i ? ", " : "") << "{\"env\": \"" << r.cell.env << "\", \"dataset\": \"" << r.cell.dataset
-         << "\", \"backbone\": \"" << r.cell.backbone << "\", \"seed\": " << r.cell.seed << ", \"scores\": [";
-    for (size_t k = 0; k < r.scores.size(); ++k) json << (k ? ", " : "") << r.scores[k];
-    json << "], \"targets\": [";
-    for (size_t k = 0; k < r.targets.size(); ++k) json << (k ? ", " : "") << r.targets[k];
-    json << "]}";
-  }
-  json << "]}\n";
-  if (auto out = args.value("json-out")) {
-    write_atomically(*out, [&](const std::string& tmp) { std::ofstream(tmp) << json.str(); });
-  }
+  const std::string json = scores_json(first, results);
+  if (auto out = args.value("json-out")) write_text_atomically(*out, json);
   if (args.flag("json")) {
-    std::cout << json.str();
+    std::cout << json;
     return 0;
   }
-  std::cout << "D4RL-normalized score, " << (seeds.size() == 1 ? "one seed" : "mean ± std over seeds") << "; "
-            << first.train.steps << " training steps, " << first.eval.episodes << " episodes per target and seed, "
-            << first.eval.mode << " mode\n";
-  for (size_t k = 0; k < n_targets; ++k) {
-    std::cout << "\n| dataset | target |";
-    for (const auto& b : backbones) std::cout << " " << b << " |";
-    std::cout << "\n|---|---|";
-    for (size_t b = 0; b < backbones.size(); ++b) std::cout << "---|";
-    std::cout << "\n";
-    std::map<std::string, std::vector<double>> per_backbone_average;
-    for (const auto& env : envs) {
-      for (const auto& ds : datasets) {
-        double target = 0;
-        std::cout << "| " << env << "-" << ds << " |";
-        std::ostringstream cells_text;
-        for (const auto& b : backbones) {
-          std::vector<double> xs;
-          for (const auto& r : results) {
-            if (r.cell.env == env && r.cell.dataset == ds && r.cell.backbone == b && k < r.scores.size()) {
-              xs.push_back(r.scores[k]);
-              target = r.targets[k];
-            }
-          }
-          if (xs.empty()) {
-            cells_text << " – |";
-            continue;
-          }
-          if (xs.size() == seeds.size()) per_backbone_average[b].push_back(mean_std(xs).mean);  // complete cells only
-          cells_text << " " << cell_text(xs, seeds.size()) << " |";
-        }
-        std::ostringstream target_text;
-        target_text << std::fixed << std::setprecision(0) << target;
-        std::cout << " " << (target_text.str() == "0" ? "–" : target_text.str()) << " |" << cells_text.str() << "\n";
-      }
-    }
-    if (envs.size() * datasets.size() > 1) {
-      std::cout << "| average | |";
-      for (const auto& b : backbones) {
-        const auto& means = per_backbone_average[b];
-        if (means.size() < envs.size() * datasets.size()) {  // an average over part of the grid would mislead
-          std::cout << " – |";
-          continue;
-        }
-        std::cout << " " << std::fixed << std::setprecision(1) << mean_std(means).mean << " |";
-      }
-      std::cout << "\n";
-    }
-  }
+  print_score_tables(grid, first, results);
   return 0;
 }
 

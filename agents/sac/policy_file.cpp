@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 
 namespace mindt::sac {
 namespace {

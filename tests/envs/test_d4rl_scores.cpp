@@ -35,10 +35,37 @@ TEST(D4rlScores, UnknownEnvNamesTheKnownOnes) {
 }  // namespace
 }  // namespace mindt::envs
 
+#include "configs/config.h"
 #include "envs/env_specs.h"
+#include "envs/registry.h"
 
 namespace mindt::envs {
 namespace {
+
+// configs/ sits below envs/ and keeps its own list of env names for checking YAML: it must be the
+// registry's.
+TEST(EnvRegistry, ConfigsKnowExactlyTheRegisteredEnvs) { EXPECT_EQ(config::kEnvs, d4rl_env_names()); }
+
+TEST(EnvRegistry, EachEntrySimulatesTheTaskItNames) {
+  for (const EnvEntry& e : env_registry()) {
+    EXPECT_EQ(e.spec().name, e.name);
+    EXPECT_EQ(&find_env(e.name), &e);
+    ASSERT_EQ(e.dt_targets.size(), 2u) << e.name;
+    EXPECT_GT(e.dt_targets[0], e.dt_targets[1]) << e.name;
+    EXPECT_LT(e.scores.random_return, e.scores.expert_return) << e.name;
+  }
+}
+
+TEST(EnvRegistry, DimensionsAreReadOffTheModelsAsGymHasThem) {
+  // gym's documented sizes (Hopper-v4: Box(11,), Box(3,); HalfCheetah-v4, Walker2d-v4: 17 and 6).
+  EXPECT_EQ(env_dims("hopper").obs_dim, 11);
+  EXPECT_EQ(env_dims("hopper").act_dim, 3);
+  EXPECT_EQ(env_dims("halfcheetah").obs_dim, 17);
+  EXPECT_EQ(env_dims("halfcheetah").act_dim, 6);
+  EXPECT_EQ(env_dims("walker2d").obs_dim, 17);
+  EXPECT_EQ(env_dims("walker2d").act_dim, 6);
+  EXPECT_EQ(dt_target_returns("hopper"), (std::vector<double>{3600, 1800}));
+}
 
 TEST(EnvSpecs, DimensionsIdentifyHopperButNotTheTwo17By6Envs) {
   EXPECT_EQ(envs_with_dims(11, 3), std::vector<std::string>{"hopper"});

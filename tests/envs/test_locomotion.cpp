@@ -136,7 +136,7 @@ TEST(LocomotionEnv, UnknownEnvListsTheValidOnes) {
     make_env("ant", 0);
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_HAS(std::string(e.what()), "unknown env 'ant'; valid envs: halfcheetah, hopper, walker2d");
+    EXPECT_HAS(std::string(e.what()), "unknown env 'ant' (known: halfcheetah, hopper, walker2d)");
   }
 }
 

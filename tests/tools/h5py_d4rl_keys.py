@@ -1,4 +1,4 @@
-"""Checks with h5py that a file has D4RL's v2 keys, dtypes and shapes (../shared/FACTS.md §2).
+"""Checks with h5py that a file has D4RL's v2 keys, dtypes and shapes (docs/datasets.md).
 
   h5py_d4rl_keys.py FILE OBS_DIM ACT_DIM NQ ROWS
 

@@ -11,6 +11,7 @@
 
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
+#include "datasets/file_keys.h"
 #include "datasets/window_sampler.h"
 #include "tools/bench/bench_models.h"
 #include "tools/bench/report.h"
@@ -60,6 +61,39 @@ void write_synthetic(const std::string& path, int64_t n) {
   datasets::write_d4rl(path, d);
 }
 
+// Writes the synthetic file in a child process, so this process's heap never holds its arrays and
+// the peak memory measured afterwards is the load's alone.
+void write_synthetic_in_child(const std::string& path, int64_t n) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    try {
+      write_synthetic(path, n);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      ::_exit(1);
+    }
+    ::_exit(0);
+  }
+  int status = 1;
+  ::waitpid(child, &status, 0);
+  if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("bench data: could not write the synthetic file " + path);
+  }
+}
+
+// The bytes of the file's arrays as stored (metadata left out), the yardstick of the load's memory.
+int64_t array_bytes(const std::string& path) {
+  int64_t bytes = 0;
+  for (const auto& k : datasets::list_keys(path)) {
+    if (k.key.rfind("metadata/", 0) == 0) continue;
+    int64_t count = 1;
+    for (int64_t s : k.shape) count *= s;
+    const int64_t width = k.dtype == "bool" ? 1 : k.dtype.find("64") != std::string::npos ? 8 : 4;
+    bytes += count * width;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 int run_bench_data(const cli::ParsedArgs& args) {
@@ -71,33 +105,10 @@ int run_bench_data(const cli::ParsedArgs& args) {
     path = (std::filesystem::temp_directory_path() / ("mindt-bench-data-" + std::to_string(::getpid()) + ".hdf5")).string();
     if (!json) std::cerr << "[bench data] writing a " << n << "-transition hopper-shaped file to " << path << "\n";
     const auto t0 = Clock::now();
-    // In a child process, so this process's heap never holds the synthetic arrays and the peak
-    // memory measured below is the load's alone.
-    const pid_t child = ::fork();
-    if (child == 0) {
-      try {
-        write_synthetic(path, n);
-      } catch (const std::exception& e) {
-        std::cerr << e.what() << "\n";
-        ::_exit(1);
-      }
-      ::_exit(0);
-    }
-    int status = 1;
-    ::waitpid(child, &status, 0);
-    if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw std::runtime_error("bench data: could not write the synthetic file " + path);
-    }
+    write_synthetic_in_child(path, n);
     if (!json) std::cerr << "[bench data] written in " << seconds_since(t0) << " s\n";
   }
-  int64_t file_array_bytes = 0;
-  for (const auto& k : datasets::H5File::open_read(path).list()) {
-    if (k.key.rfind("metadata/", 0) == 0) continue;
-    int64_t count = 1;
-    for (int64_t s : k.shape) count *= s;
-    const int64_t width = k.dtype == "bool" ? 1 : k.dtype.find("64") != std::string::npos ? 8 : 4;
-    file_array_bytes += count * width;
-  }
+  const int64_t file_array_bytes = array_bytes(path);
 
   const double rss_before = proc_status_mib("VmRSS:");
   reset_peak_rss();

@@ -54,6 +54,22 @@ double time_inference(const std::string& backbone, InferenceMode mode, int64_t c
   return elapsed.count() / sizes.depth_steps;
 }
 
+// x_<key>: each timing as a ratio to the transformer's of this run (when it was measured).
+void add_transformer_ratios(std::vector<Row>& rows) {
+  const Row* base = nullptr;
+  for (const auto& r : rows) {
+    if (std::get<std::string>(*r.get("backbone")) == "transformer") base = &r;
+  }
+  if (!base) return;
+  const Row reference = *base;
+  for (auto& r : rows) {
+    for (const char* key : {"train_ms", "train_long_ms", "window_ms", "window_long_ms", "recurrent_ms", "recurrent_long_ms"}) {
+      if (!r.get(key)) continue;  // --train-only
+      r.set(std::string("x_") + key, std::get<double>(*r.get(key)) / std::get<double>(*reference.get(key)));
+    }
+  }
+}
+
 }  // namespace
 
 Timing time_train_step(const std::string& backbone, int64_t batch, int64_t context, const ModelSizes& sizes,
@@ -94,12 +110,7 @@ int run_bench_models(const cli::ParsedArgs& args) {
   sizes.long_context = args.value("long-context") ? args.int_value("long-context") : (quick ? 100 : 1000);
   const auto backbones = cli::parse_names(args.value_or("backbones", "transformer,mingru,minlstm,gru,lstm,mamba"), "mindt bench models",
                                           "backbones", "backbone", config::kBackbones);
-  const std::string device = args.value_or("device", "cpu");
-  if (device != "cpu" && device != "cuda") {
-    throw cli::UsageError("mindt bench models: --device must be cpu or cuda, got '" + device + "'");
-  }
-  if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
-  const c10::Device dev = device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  const c10::Device dev = single_device(args.text("device"), "mindt bench models");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   TimingPolicy policy;
   policy.max_reps = int(args.int_value("reps"));
@@ -133,20 +144,7 @@ int run_bench_models(const cli::ParsedArgs& args) {
     }
     rows.push_back(std::move(row));
   }
-  // Ratios to the transformer of this run (when it was measured).
-  const Row* base = nullptr;
-  for (const auto& r : rows) {
-    if (std::get<std::string>(*r.get("backbone")) == "transformer") base = &r;
-  }
-  if (base) {
-    const Row reference = *base;
-    for (auto& r : rows) {
-      for (const char* key : {"train_ms", "train_long_ms", "window_ms", "window_long_ms", "recurrent_ms", "recurrent_long_ms"}) {
-        if (!r.get(key)) continue;  // --train-only
-        r.set(std::string("x_") + key, std::get<double>(*r.get(key)) / std::get<double>(*reference.get(key)));
-      }
-    }
-  }
+  add_transformer_ratios(rows);
   if (json) {
     print_json(std::cout, rows);
     return 0;

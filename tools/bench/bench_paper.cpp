@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "agents/backbones/backbone.h"
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 #include "tools/bench/measure.h"
 #include "tools/cli/lists.h"
 #include "tools/bench/report.h"
@@ -43,6 +43,74 @@ struct Trend {
   }
 };
 
+// One training call of the mixer `name` on [B, T, D]: its median time and its peak extra memory.
+void measure_mixer(Row& row, const std::string& name, const c10::Device& dev, int64_t B, int64_t T, int64_t D,
+                   const TimingPolicy& policy) {
+  config::ModelConfig model;
+  model.backbone = name;
+  model.embed_dim = D;
+  model.dropout = 0.0;
+  model.n_layers = 1;
+  at::manual_seed(0);
+  auto mixer = backbones::make_mixer(model);
+  mixer->to(dev);
+  mixer->train();
+  const auto opts = at::TensorOptions().device(dev);
+  const at::Tensor x = at::randn({B, T, D}, opts), target = at::randn({B, T, D}, opts);
+  auto step = [&] {
+    mixer->zero_grad();
+    const at::Tensor loss = (mixer->forward(x) - target).pow(2).mean();
+    loss.backward();
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  const double peak = peak_memory_mib(step, dev);  // also the first warm-up call
+  const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  TimingPolicy p = policy;
+  if (first_ms > 1000 * policy.budget_s) p.max_warmup = 1;  // slow calls: one more warm-up is enough
+  const Timing t = time_call(step, dev, p);
+  row.set("status", std::string("ok")).set("ms", t.median_ms).set("peak_mib", peak).set("reps", int64_t(t.reps));
+}
+
+const Row* find_row(const std::vector<Row>& rows, const std::string& name, int64_t T) {
+  for (const auto& r : rows) {
+    if (std::get<std::string>(*r.get("backbone")) == name && std::get<int64_t>(*r.get("T")) == T && r.get("ms")) return &r;
+  }
+  return nullptr;
+}
+
+// Speed-ups of the parallel-scan RNNs over their back-propagation-through-time counterparts.
+void add_ratios(std::vector<Row>& rows) {
+  for (auto& r : rows) {
+    const std::string name = std::get<std::string>(*r.get("backbone"));
+    const std::string classic = name == "mingru" ? "gru" : name == "minlstm" ? "lstm" : "";
+    const Row* base = classic.empty() ? nullptr : find_row(rows, classic, std::get<int64_t>(*r.get("T")));
+    if (base && r.get("ms")) {
+      r.set("speedup", std::get<double>(*base->get("ms")) / std::get<double>(*r.get("ms")));
+      r.set("memory_ratio", std::get<double>(*r.get("peak_mib")) / std::get<double>(*base->get("peak_mib")));
+    }
+  }
+}
+
+// A table of one field: a row per T, a column per backbone.
+void print_field_table(const std::vector<Row>& rows, const std::vector<int64_t>& lengths, const std::string& key,
+                       const std::string& title, int precision, const std::vector<std::string>& columns) {
+  if (columns.empty()) return;
+  std::cout << "\n" << title << "\n" << std::setw(8) << "T";
+  for (const auto& name : columns) std::cout << std::setw(13) << name;
+  std::cout << "\n";
+  for (int64_t T : lengths) {
+    std::cout << std::setw(8) << T;
+    for (const auto& name : columns) {
+      const Row* r = find_row(rows, name, T);
+      std::ostringstream cell;
+      if (r && r->get(key)) cell << std::fixed << std::setprecision(precision) << std::get<double>(*r->get(key));
+      else cell << (r || key == "speedup" || key == "memory_ratio" ? "-" : "skipped");
+      std::cout << std::setw(13) << cell.str();
+    }
+    std::cout << "\n";
+  }
+}
+
 }  // namespace
 
 int run_bench_paper(const cli::ParsedArgs& args) {
@@ -52,12 +120,9 @@ int run_bench_paper(const cli::ParsedArgs& args) {
   auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,128" : "64,128,256,512,1024,2048,4096"),
                                      "mindt bench paper", "lengths");
   std::sort(lengths.begin(), lengths.end());  // the extrapolation walks up in T
-  const auto backbones = cli::parse_names(args.value_or("backbones", "mingru,minlstm,mamba,gru,lstm,transformer"),
+  const auto backbones = cli::parse_names(args.text("backbones"),
                                          "mindt bench paper", "backbones", "backbone", config::kBackbones);
-  const std::string device = args.value_or("device", "cpu");
-  if (device != "cpu" && device != "cuda") throw cli::UsageError("mindt bench paper: --device must be cpu or cuda, got '" + device + "'");
-  if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
-  const c10::Device dev = device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+  const c10::Device dev = single_device(args.text("device"), "mindt bench paper");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   const double max_mib = args.number_value("max-gib") * 1024.0;
   const double max_ms = args.number_value("max-call-s") * 1000.0;
@@ -84,53 +149,17 @@ int run_bench_paper(const cli::ParsedArgs& args) {
         continue;
       }
       if (!json) std::cerr << "\r[bench paper] " << name << " T=" << T << "              " << std::flush;
-      config::ModelConfig model;
-      model.backbone = name;
-      model.embed_dim = D;
-      model.dropout = 0.0;
-      model.n_layers = 1;
-      at::manual_seed(0);
-      auto mixer = backbones::make_mixer(model);
-      mixer->to(dev);
-      mixer->train();
-      const auto opts = at::TensorOptions().device(dev);
-      const at::Tensor x = at::randn({B, T, D}, opts), target = at::randn({B, T, D}, opts);
-      auto step = [&] {
-        mixer->zero_grad();
-        const at::Tensor loss = (mixer->forward(x) - target).pow(2).mean();
-        loss.backward();
-      };
-      const auto t0 = std::chrono::steady_clock::now();
-      const double peak = peak_memory_mib(step, dev);  // also the first warm-up call
-      const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      TimingPolicy p = policy;
-      if (first_ms > 1000 * policy.budget_s) p.max_warmup = 1;  // slow calls: one more warm-up is enough
-      const Timing t = time_call(step, dev, p);
-      time_trend.points.emplace_back(double(T), t.median_ms);
-      memory_trend.points.emplace_back(double(T), peak);
-      rows.push_back(row.set("status", std::string("ok")).set("ms", t.median_ms).set("peak_mib", peak).set("reps", int64_t(t.reps)));
+      measure_mixer(row, name, dev, B, T, D, policy);
+      time_trend.points.emplace_back(double(T), std::get<double>(*row.get("ms")));
+      memory_trend.points.emplace_back(double(T), std::get<double>(*row.get("peak_mib")));
+      rows.push_back(row);
     }
   }
-  // Speed-ups of the parallel-scan RNNs over their back-propagation-through-time counterparts.
-  auto find = [&](const std::string& name, int64_t T) -> const Row* {
-    for (const auto& r : rows) {
-      if (std::get<std::string>(*r.get("backbone")) == name && std::get<int64_t>(*r.get("T")) == T && r.get("ms")) return &r;
-    }
-    return nullptr;
-  };
-  for (auto& r : rows) {
-    const std::string name = std::get<std::string>(*r.get("backbone"));
-    const std::string classic = name == "mingru" ? "gru" : name == "minlstm" ? "lstm" : "";
-    const Row* base = classic.empty() ? nullptr : find(classic, std::get<int64_t>(*r.get("T")));
-    if (base && r.get("ms")) {
-      r.set("speedup", std::get<double>(*base->get("ms")) / std::get<double>(*r.get("ms")));
-      r.set("memory_ratio", std::get<double>(*r.get("peak_mib")) / std::get<double>(*base->get("peak_mib")));
-    }
-  }
+  add_ratios(rows);
   if (auto out = args.value("json-out")) {
     std::ostringstream text;
     print_json(text, rows);
-    write_atomically(*out, [&](const std::string& tmp) { std::ofstream(tmp) << text.str(); });
+    write_text_atomically(*out, text.str());
   }
   if (json) {
     print_json(std::cout, rows);
@@ -143,28 +172,12 @@ int run_bench_paper(const cli::ParsedArgs& args) {
   for (const auto& name : backbones) {
     if (name == "mingru" || name == "minlstm") min_rnns.push_back(name);
   }
-  auto table = [&](const std::string& key, const std::string& title, int precision,
-                   const std::vector<std::string>& columns) {
-    if (columns.empty()) return;
-    std::cout << "\n" << title << "\n" << std::setw(8) << "T";
-    for (const auto& name : columns) std::cout << std::setw(13) << name;
-    std::cout << "\n";
-    for (int64_t T : lengths) {
-      std::cout << std::setw(8) << T;
-      for (const auto& name : columns) {
-        const Row* r = find(name, T);
-        std::ostringstream cell;
-        if (r && r->get(key)) cell << std::fixed << std::setprecision(precision) << std::get<double>(*r->get(key));
-        else cell << (r || key == "speedup" || key == "memory_ratio" ? "-" : "skipped");
-        std::cout << std::setw(13) << cell.str();
-      }
-      std::cout << "\n";
-    }
-  };
-  table("ms", "ms per call", 2, backbones);
-  table("peak_mib", "peak extra tensor memory, MiB", 1, backbones);
-  table("speedup", "speed-up over the classic RNN (GRU ms / minGRU ms, LSTM ms / minLSTM ms)", 1, min_rnns);
-  table("memory_ratio", "memory ratio to the classic RNN (minGRU MiB / GRU MiB, minLSTM MiB / LSTM MiB)", 2, min_rnns);
+  print_field_table(rows, lengths, "ms", "ms per call", 2, backbones);
+  print_field_table(rows, lengths, "peak_mib", "peak extra tensor memory, MiB", 1, backbones);
+  print_field_table(rows, lengths, "speedup",
+                    "speed-up over the classic RNN (GRU ms / minGRU ms, LSTM ms / minLSTM ms)", 1, min_rnns);
+  print_field_table(rows, lengths, "memory_ratio",
+                    "memory ratio to the classic RNN (minGRU MiB / GRU MiB, minLSTM MiB / LSTM MiB)", 2, min_rnns);
   for (const auto& r : rows) {
     if (std::get<std::string>(*r.get("status")) != "ok") {
       std::cout << "\n" << std::get<std::string>(*r.get("backbone")) << " T=" << std::get<int64_t>(*r.get("T")) << ": "

@@ -166,7 +166,7 @@ int run_bench_scan(const cli::ParsedArgs& args) {
   const int64_t B = args.int_value("batch");
   const auto dims = cli::parse_integers(args.value_or("dims", quick ? "32" : "128,256"), "mindt bench scan", "dims");
   const auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "mindt bench scan", "lengths");
-  const std::string device = args.value_or("device", "auto");
+  const std::string device = args.text("device");
   const double max_mib = args.number_value("max-gib") * 1024.0;
   if (device != "auto" && device != "cpu" && device != "cuda")
     throw cli::UsageError("mindt bench scan: --device must be auto, cpu or cuda, got '" + device + "'");

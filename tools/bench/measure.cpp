@@ -3,13 +3,17 @@
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <c10/util/Exception.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
+
+#include "tools/cli/command.h"
 
 #ifdef MINDT_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -111,5 +115,13 @@ double peak_memory_mib(const std::function<void()>& fn, c10::Device device) {
 }
 
 void count_cpu_tensor_memory() { c10::SetCPUAllocator(&CountingCpuAllocator::instance(), /*priority=*/1); }
+
+c10::Device single_device(const std::string& device, const std::string& command) {
+  if (device != "cpu" && device != "cuda") {
+    throw cli::UsageError(command + ": --device must be cpu or cuda, got '" + device + "'");
+  }
+  if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
+  return device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+}
 
 }  // namespace mindt::bench

@@ -5,6 +5,7 @@
 #include <c10/core/Device.h>
 
 #include <functional>
+#include <string>
 
 namespace mindt::bench {
 
@@ -31,5 +32,9 @@ double peak_memory_mib(const std::function<void()>& fn, c10::Device device);
 
 // Routes CPU tensor allocations through a counting allocator (for the rest of the process).
 void count_cpu_tensor_memory();
+
+// --device of the benchmarks that run on one device: "cpu", or "cuda" when a GPU is visible.
+// Throws cli::UsageError naming `command` for anything else, std::runtime_error without a GPU.
+c10::Device single_device(const std::string& device, const std::string& command);
 
 }  // namespace mindt::bench

@@ -1,11 +1,12 @@
 #include "tools/bench/report.h"
 
-#include <cstdio>
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+
+#include "common/json.h"
 
 namespace mindt::bench {
 
@@ -39,23 +40,6 @@ std::string format(const Value* v, int precision) {
 
 }  // namespace
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void print_table(std::ostream& out, const std::vector<Row>& rows, const std::vector<Column>& columns) {
   std::vector<size_t> width;
   for (const auto& c : columns) {
@@ -73,28 +57,17 @@ void print_table(std::ostream& out, const std::vector<Row>& rows, const std::vec
 }
 
 void print_json(std::ostream& out, const std::vector<Row>& rows) {
-  out << "{\"rows\": [";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    out << (i ? ",\n  " : "\n  ") << "{";
-    for (size_t j = 0; j < rows[i].fields.size(); ++j) {
-      const auto& [key, v] = rows[i].fields[j];
-      out << (j ? ", " : "") << json_string(key) << ": ";
-      if (auto s = std::get_if<std::string>(&v)) {
-        out << json_string(*s);
-      } else if (auto n = std::get_if<int64_t>(&v)) {
-        out << *n;
-      } else {
-        const double d = std::get<double>(v);
-        if (std::isfinite(d)) {
-          out << std::setprecision(6) << d;
-        } else {
-          out << "null";
-        }
-      }
+  json::Writer w;
+  w.begin_object().key("rows").begin_array(/*one_per_line=*/true);
+  for (const Row& row : rows) {
+    w.begin_object();
+    for (const auto& [key, v] : row.fields) {
+      w.key(key);
+      std::visit([&](const auto& x) { w.value(x); }, v);
     }
-    out << "}";
+    w.end_object();
   }
-  out << "\n]}\n";
+  out << w.end_array().end_object().str() << "\n";
 }
 
 }  // namespace mindt::bench

@@ -2,6 +2,7 @@
 // ({"rows": [{...}, ...]}) for scripts.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <utility>
@@ -26,7 +27,5 @@ struct Column {
 
 void print_table(std::ostream& out, const std::vector<Row>& rows, const std::vector<Column>& columns);
 void print_json(std::ostream& out, const std::vector<Row>& rows);
-// s as a JSON string literal, quotes included (quotes, backslashes and control characters escaped).
-std::string json_string(const std::string& s);
 
 }  // namespace mindt::bench

@@ -25,6 +25,12 @@ std::string ParsedArgs::value_or(const std::string& name, const std::string& fal
   return value(name).value_or(fallback);
 }
 
+std::string ParsedArgs::text(const std::string& name) const {
+  const std::optional<std::string> v = value(name);
+  if (!v) throw std::logic_error("mindt " + command_ + ": --" + name + " has no value and no declared default");
+  return *v;
+}
+
 int64_t ParsedArgs::int_value(const std::string& name) const {
   const std::string text = value_or(name, "");
   try {

@@ -1,13 +1,10 @@
-#include "agents/run_files.h"
+#include "agents/run/device.h"
 
 #include <ATen/ATen.h>
 #include <torch/cuda.h>
 
-#include <fstream>
 #include <mutex>
 #include <stdexcept>
-
-#include "configs/atomic_file.h"
 
 namespace mindt {
 
@@ -36,17 +33,6 @@ void restore_cuda_rng(const c10::Device& device, const at::Tensor& state) {
   at::Generator generator = at::globalContext().defaultGenerator(device);
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state.cpu());
-}
-
-void truncate_log(const std::string& path, int64_t step) {
-  std::ifstream in(path);
-  std::string kept;
-  for (std::string line; std::getline(in, line);) {
-    const auto at = line.find("\"step\": ");
-    if (at == std::string::npos) continue;
-    if (std::stoll(line.substr(at + 8)) <= step) kept += line + "\n";
-  }
-  write_atomically(path, [&](const std::string& temporary) { std::ofstream(temporary) << kept; });
 }
 
 }  // namespace mindt

@@ -1,8 +1,6 @@
 // Writing files users keep (checkpoints, datasets, logs) so that a crash or Ctrl-C never leaves a
 // half-written file under the final name: write a temporary file beside it, flush it to disk, then
 // rename it over the target (rename is atomic within one file system).
-//
-// configs/ is the bottom of the dependency graph, so this helper lives here for every folder to use.
 #pragma once
 
 #include <functional>
@@ -14,5 +12,9 @@ namespace mindt {
 // throws, the temporary file is removed and the exception propagates; `path` is left untouched.
 // Throws std::runtime_error naming the file when the rename or sync fails.
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
+
+// write_atomically for text: throws (leaving `path` untouched) when the text cannot be written in
+// full, e.g. on a full disk.
+void write_text_atomically(const std::string& path, const std::string& text);
 
 }  // namespace mindt

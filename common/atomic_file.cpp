@@ -1,4 +1,4 @@
-#include "configs/atomic_file.h"
+#include "common/atomic_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace mindt {
@@ -48,6 +49,15 @@ void write_atomically(const std::string& path, const std::function<void(const st
     throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + reason);
   }
   sync_path(parent_dir(path), true);
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  write_atomically(path, [&](const std::string& temporary) {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  });
 }
 
 }  // namespace mindt

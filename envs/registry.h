@@ -1,0 +1,30 @@
+// The env registry: one entry per environment, holding everything mindt knows about it — its name,
+// the task spec it simulates, D4RL's reference scores and the Decision Transformer's evaluation
+// targets. Every other place (env_dims, reference_scores, dt_target_returns, make_env, the CLI)
+// reads this table, so adding an env is adding one entry to envs/registry.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "envs/d4rl_scores.h"
+#include "envs/locomotion_env.h"
+
+namespace mindt::envs {
+
+struct EnvEntry {
+  std::string name;           // D4RL's name, used in configs and file names: "hopper"
+  std::string gymnasium_id;   // the gymnasium environment with the same dynamics: "Hopper-v4"
+  LocomotionSpec (*spec)();   // the task's simulation, reward and termination
+  ReferenceScores scores;     // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
+  std::vector<double> dt_targets;  // the two returns DT evaluates at, high then low
+};
+
+// Every env, sorted by name.
+const std::vector<EnvEntry>& env_registry();
+// The entry named `name`; throws std::invalid_argument naming the known envs otherwise.
+const EnvEntry& find_env(const std::string& name);
+// "unknown env 'NAME' (known: …)": the one message every lookup of an unknown name gives.
+std::string unknown_env_message(const std::string& name);
+
+}  // namespace mindt::envs

@@ -1,0 +1,149 @@
+// The base library: the JSON writer (checked against Python's json module) and its round-trip numbers,
+// atomic text writes and mean/std.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/json.h"
+#include "common/mean_std.h"
+
+namespace mindt {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint64_t fresh_seed() {
+  if (const char* s = std::getenv("MINDT_TEST_SEED")) return std::stoull(s);
+  const uint64_t seed = (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  std::cout << "[ seed     ] MINDT_TEST_SEED=" << seed << "\n";
+  return seed;
+}
+
+// Doubles of every magnitude and sign, with exact small integers and awkward decimals among them.
+std::vector<double> random_doubles(std::mt19937_64& rng, int n) {
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-300, 300), kind(0, 3);
+  std::vector<double> xs;
+  for (int i = 0; i < n; ++i) {
+    switch (kind(rng)) {
+      case 0: xs.push_back(std::ldexp(mantissa(rng), exponent(rng))); break;
+      case 1: xs.push_back(std::round(mantissa(rng) * 1e6)); break;
+      case 2: xs.push_back(mantissa(rng) * 1e4); break;
+      default: xs.push_back(static_cast<float>(mantissa(rng)));  // a float32 value widened
+    }
+  }
+  return xs;
+}
+
+TEST(JsonNumber, ShortestTextReadsBackExactlyAndNoShorterTextDoes) {
+  std::mt19937_64 rng(fresh_seed());
+  for (double x : random_doubles(rng, 2000)) {
+    const std::string text = json::number(x);
+    ASSERT_EQ(std::strtod(text.c_str(), nullptr), x) << text;
+    // Every %g text with fewer significant digits loses the value, or is no shorter.
+    for (int precision = 1; precision <= 17; ++precision) {
+      char shorter[40];
+      std::snprintf(shorter, sizeof shorter, "%.*g", precision, x);
+      if (std::strtod(shorter, nullptr) == x) {
+        EXPECT_LE(text.size(), std::string(shorter).size()) << text << " vs " << shorter;
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(json::number(0.1), "0.1");
+  EXPECT_EQ(json::number(3600), "3600");
+  EXPECT_EQ(json::number(-2.5e-7), "-2.5e-07");
+}
+
+TEST(JsonWriter, WritesTheShapesLogsUse) {
+  json::Writer w;
+  w.begin_object().field("step", int64_t{100}).field("loss", 0.25).key("eval").begin_array();
+  w.begin_object().field("target", 3600.0).field("ok", true).end_object();
+  w.end_array().field("env", "hop\"per\n").key("none").null().end_object();
+  EXPECT_EQ(w.str(), R"({"step": 100, "loss": 0.25, "eval": [{"target": 3600, "ok": true}], "env": "hop\"per\u000a", "none": null})");
+
+  json::Writer rows;
+  rows.begin_array(/*one_per_line=*/true).value(1).value(2).end_array();
+  EXPECT_EQ(rows.str(), "[\n  1,\n  2\n]");
+  EXPECT_EQ(json::number(std::nan("")), "null");
+  EXPECT_EQ(json::number(-std::numeric_limits<double>::infinity()), "null");
+  json::Writer wrong;
+  EXPECT_THROW(wrong.key("outside"), std::logic_error);
+}
+
+// Python's json module reads what the writer wrote and gives back the same values (strings
+// included), and its repr of each number equals our text.
+TEST(JsonWriter, PythonsJsonModuleReadsBackTheSameValues) {
+  std::mt19937_64 rng(fresh_seed());
+  const std::vector<double> xs = random_doubles(rng, 500);
+  const std::string text = "tab\t quote\" backslash\\ bell\x07 utf-8 ±→";
+  json::Writer w;
+  w.begin_object().field("numbers", xs).field("text", text).field("count", int64_t(xs.size())).end_object();
+  const fs::path dir = fs::temp_directory_path() / ("mindt_json_" + std::to_string(rng()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "in.json") << w.str();
+  const std::string script =
+      "import json,sys; d=json.load(open(sys.argv[1])); "
+      "open(sys.argv[2],'w').write('\\n'.join([str(d['count']), d['text'].encode('unicode_escape').decode()] + "
+      "[repr(x) for x in d['numbers']]))";
+  const std::string command = std::string(MINDT_PYTHON) + " -c \"" + script + "\" " + (dir / "in.json").string() + " " +
+                              (dir / "out.txt").string();
+  // The script holds no double quotes of its own, so one pair around it is enough for the shell.
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream back(dir / "out.txt");
+  std::string line;
+  std::getline(back, line);
+  EXPECT_EQ(line, std::to_string(xs.size()));
+  std::getline(back, line);
+  EXPECT_EQ(line, R"(tab\t quote" backslash\\ bell\x07 utf-8 \xb1\u2192)");
+  for (double x : xs) {
+    ASSERT_TRUE(std::getline(back, line));
+    EXPECT_EQ(std::strtod(line.c_str(), nullptr), x) << line;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(AtomicFile, TextReplacesTheFileWholeAndAFailedWriteLeavesItUntouched) {
+  const fs::path dir = fs::temp_directory_path() / ("mindt_atomic_" + std::to_string(fresh_seed()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "f.txt").string();
+  write_text_atomically(path, "first\n");
+  write_text_atomically(path, "second\n");
+  std::stringstream read;
+  read << std::ifstream(path).rdbuf();
+  EXPECT_EQ(read.str(), "second\n");
+  EXPECT_THROW(write_atomically(path, [](const std::string&) { throw std::runtime_error("disk full"); }),
+               std::runtime_error);
+  std::stringstream again;
+  again << std::ifstream(path).rdbuf();
+  EXPECT_EQ(again.str(), "second\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // no temporary left
+  EXPECT_THROW(write_text_atomically((dir / "missing" / "f.txt").string(), "x"), std::runtime_error);
+  fs::remove_all(dir);
+}
+
+TEST(MeanStd, IsThePopulationStatisticInFloat64) {
+  std::mt19937_64 rng(fresh_seed());
+  std::normal_distribution<double> normal(3.0, 2.0);
+  std::vector<double> xs(1001);
+  for (double& x : xs) x = normal(rng);
+  long double sum = 0, squares = 0;
+  for (double x : xs) sum += x;
+  const long double mean = sum / xs.size();
+  for (double x : xs) squares += (x - mean) * (x - mean);
+  const MeanStd s = mean_std(xs);
+  EXPECT_NEAR(s.mean, double(mean), 1e-12);
+  EXPECT_NEAR(s.std, std::sqrt(double(squares / xs.size())), 1e-12);
+  EXPECT_EQ(mean_std({}).mean, 0.0);
+}
+
+}  // namespace
+}  // namespace mindt
