@@ -1,5 +1,7 @@
 #include "datasets/episodes.h"
 
+#include <algorithm>
+
 #include <stdexcept>
 
 namespace mindt::datasets {
@@ -57,6 +59,28 @@ const char* to_string(EpisodeEnd end) {
       return "unfinished";
   }
   return "?";
+}
+
+EpisodeSummary summarize(const std::vector<Episode>& episodes) {
+  EpisodeSummary s;
+  s.episodes = static_cast<int64_t>(episodes.size());
+  double return_sum = 0, length_sum = 0;
+  for (const Episode& e : episodes) {
+    s.terminated += e.end == EpisodeEnd::kTerminated;
+    s.timeouts += e.end == EpisodeEnd::kTimeout;
+    s.unfinished += e.end == EpisodeEnd::kUnfinished;
+    if (e.end == EpisodeEnd::kUnfinished) continue;
+    s.return_min = s.finished == 0 ? e.episode_return : std::min(s.return_min, e.episode_return);
+    s.return_max = s.finished == 0 ? e.episode_return : std::max(s.return_max, e.episode_return);
+    return_sum += e.episode_return;
+    length_sum += double(e.length);
+    ++s.finished;
+  }
+  if (s.finished) {
+    s.return_mean = return_sum / double(s.finished);
+    s.length_mean = length_sum / double(s.finished);
+  }
+  return s;
 }
 
 }  // namespace mindt::datasets

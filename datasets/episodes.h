@@ -35,4 +35,13 @@ std::vector<float> returns_to_go(const std::vector<float>& rewards, const std::v
 
 const char* to_string(EpisodeEnd end);
 
+// How the episodes of a dataset end, and the returns and lengths of the finished ones (an
+// unfinished tail's return is partial, so it is left out of the statistics).
+struct EpisodeSummary {
+  int64_t episodes = 0, terminated = 0, timeouts = 0, unfinished = 0;
+  int64_t finished = 0;  // terminated + timeouts
+  double return_min = 0, return_mean = 0, return_max = 0, length_mean = 0;  // 0 when none finished
+};
+EpisodeSummary summarize(const std::vector<Episode>& episodes);
+
 }  // namespace mindt::datasets

@@ -2,6 +2,7 @@
 // with both flags, and an unfinished tail.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
@@ -68,6 +69,52 @@ TEST(Episodes, ReturnsToGoMatchANaiveSumOnRandomData) {
     }
   }
   EXPECT_EQ(covered, n);
+}
+
+// The summary against a walk over the raw flags: an episode ends at the first set flag, the
+// terminal flag wins over the timeout, and the rows after the last flag are one unfinished tail.
+TEST(Episodes, SummaryMatchesAWalkOverTheFlags) {
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<float> reward(-1, 3);
+  std::bernoulli_distribution flag(0.02);
+  const int n = 3000;
+  std::vector<uint8_t> terminals(n), timeouts(n);
+  std::vector<float> rewards(n);
+  for (int i = 0; i < n; ++i) {
+    terminals[i] = flag(rng);
+    timeouts[i] = flag(rng);
+    rewards[i] = reward(rng);
+  }
+  int64_t episodes = 0, terminated = 0, timed_out = 0, unfinished = 0;
+  std::vector<double> returns, lengths;
+  double running = 0;
+  int64_t length = 0;
+  for (int i = 0; i < n; ++i) {
+    running += rewards[i];
+    ++length;
+    if (terminals[i] || timeouts[i]) {
+      ++episodes;
+      ++(terminals[i] ? terminated : timed_out);
+      returns.push_back(running);
+      lengths.push_back(double(length));
+      running = 0;
+      length = 0;
+    }
+  }
+  if (length > 0) ++episodes, ++unfinished;
+  const EpisodeSummary s = summarize(split_episodes(terminals, timeouts, rewards));
+  EXPECT_EQ(s.episodes, episodes);
+  EXPECT_EQ(s.terminated, terminated);
+  EXPECT_EQ(s.timeouts, timed_out);
+  EXPECT_EQ(s.unfinished, unfinished);
+  ASSERT_EQ(s.finished, int64_t(returns.size()));
+  double sum = 0, length_sum = 0;
+  for (size_t i = 0; i < returns.size(); ++i) sum += returns[i], length_sum += lengths[i];
+  EXPECT_NEAR(s.return_mean, sum / double(returns.size()), 1e-6);
+  EXPECT_NEAR(s.length_mean, length_sum / double(returns.size()), 1e-12);
+  EXPECT_NEAR(s.return_min, *std::min_element(returns.begin(), returns.end()), 1e-6);
+  EXPECT_NEAR(s.return_max, *std::max_element(returns.begin(), returns.end()), 1e-6);
+  EXPECT_EQ(summarize({}).finished, 0);
 }
 
 TEST(Episodes, LengthMismatchIsAnError) {
