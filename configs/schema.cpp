@@ -1,5 +1,7 @@
 #include "configs/schema.h"
 
+#include "common/number_text.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -96,13 +98,7 @@ void Reader::finish() const {
 template <>
 int64_t Reader::parse<int64_t>(const YAML::Node& node, const std::string& path) const {
   if (node.IsScalar()) {
-    const std::string& s = node.Scalar();
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(s, &used);
-      if (used == s.size()) return v;
-    } catch (const std::exception&) {
-    }
+    if (const auto v = parse_integer(node.Scalar())) return *v;
   }
   fail(path, node, "expected an integer, got " + text_of(node));
 }
@@ -122,13 +118,8 @@ Check<std::vector<double>> non_empty() {
 template <>
 double Reader::parse<double>(const YAML::Node& node, const std::string& path) const {
   if (node.IsScalar()) {
-    const std::string& s = node.Scalar();
-    try {
-      size_t used = 0;
-      const double v = std::stod(s, &used);
-      if (used == s.size() && std::isfinite(v)) return v;
-    } catch (const std::exception&) {
-    }
+    const auto v = parse_number(node.Scalar());
+    if (v && std::isfinite(*v)) return *v;
   }
   fail(path, node, "expected a finite number, got " + text_of(node));
 }

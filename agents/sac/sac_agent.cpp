@@ -111,36 +111,20 @@ UpdateStats SacAgent::update(const ReplayBatch& cpu_batch) {
 }
 
 void SacAgent::save(torch::serialize::OutputArchive& archive) {
-  auto sub = [&](const char* name, auto save) {
-    torch::serialize::OutputArchive part(archive.compilation_unit());
-    save(part);
-    archive.write(std::string("sac/") + name, part);
-  };
-  sub("policy", [&](auto& a) { policy_->save(a); });
-  sub("q1", [&](auto& a) { q1_->save(a); });
-  sub("q2", [&](auto& a) { q2_->save(a); });
-  sub("q1_target", [&](auto& a) { q1_target_->save(a); });
-  sub("q2_target", [&](auto& a) { q2_target_->save(a); });
-  sub("policy_optimizer", [&](auto& a) { policy_optimizer_->save(a); });
-  sub("q_optimizer", [&](auto& a) { q_optimizer_->save(a); });
-  sub("alpha_optimizer", [&](auto& a) { alpha_optimizer_->save(a); });
+  for_each_part([&](const char* name, auto& part) {
+    torch::serialize::OutputArchive sub(archive.compilation_unit());
+    part.save(sub);
+    archive.write(std::string("sac/") + name, sub);
+  });
   archive.write("sac/log_alpha", log_alpha_.detach().cpu(), /*is_buffer=*/true);
 }
 
 void SacAgent::load(torch::serialize::InputArchive& archive) {
-  auto sub = [&](const char* name, auto load) {
-    torch::serialize::InputArchive part;
-    archive.read(std::string("sac/") + name, part);
-    load(part);
-  };
-  sub("policy", [&](auto& a) { policy_->load(a); });
-  sub("q1", [&](auto& a) { q1_->load(a); });
-  sub("q2", [&](auto& a) { q2_->load(a); });
-  sub("q1_target", [&](auto& a) { q1_target_->load(a); });
-  sub("q2_target", [&](auto& a) { q2_target_->load(a); });
-  sub("policy_optimizer", [&](auto& a) { policy_optimizer_->load(a); });
-  sub("q_optimizer", [&](auto& a) { q_optimizer_->load(a); });
-  sub("alpha_optimizer", [&](auto& a) { alpha_optimizer_->load(a); });
+  for_each_part([&](const char* name, auto& part) {
+    torch::serialize::InputArchive sub;
+    archive.read(std::string("sac/") + name, sub);
+    part.load(sub);
+  });
   at::Tensor log_alpha;
   archive.read("sac/log_alpha", log_alpha, /*is_buffer=*/true);
   torch::NoGradGuard no_grad;

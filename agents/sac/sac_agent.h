@@ -50,6 +50,20 @@ class SacAgent {
   QNetwork q1_, q2_, q1_target_, q2_target_;
   at::Tensor log_alpha_;
   std::unique_ptr<torch::optim::Adam> policy_optimizer_, q_optimizer_, alpha_optimizer_;
+
+  // Calls visit(name, part) for each network and optimizer, in archive order (save and load
+  // walk the same list, so they cannot disagree).
+  template <class Visit>
+  void for_each_part(Visit visit) {
+    visit("policy", *policy_);
+    visit("q1", *q1_);
+    visit("q2", *q2_);
+    visit("q1_target", *q1_target_);
+    visit("q2_target", *q2_target_);
+    visit("policy_optimizer", *policy_optimizer_);
+    visit("q_optimizer", *q_optimizer_);
+    visit("alpha_optimizer", *alpha_optimizer_);
+  }
 };
 
 }  // namespace mindt::sac

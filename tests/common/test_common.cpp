@@ -1,4 +1,5 @@
 // The base library: the JSON writer (checked against Python's json module) and its round-trip numbers,
+// numbers parsed from whole strings,
 // atomic text writes and mean/std.
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include "common/atomic_file.h"
 #include "common/json.h"
 #include "common/mean_std.h"
+#include "common/number_text.h"
 
 namespace mindt {
 namespace {
@@ -109,6 +111,25 @@ TEST(JsonWriter, PythonsJsonModuleReadsBackTheSameValues) {
     EXPECT_EQ(std::strtod(line.c_str(), nullptr), x) << line;
   }
   fs::remove_all(dir);
+}
+
+TEST(NumberText, WholeTextOnly) {
+  std::mt19937_64 rng(fresh_seed());
+  for (double x : random_doubles(rng, 500)) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    ASSERT_EQ(parse_number(text), x) << text;
+    EXPECT_FALSE(parse_number(std::string(text) + "x")) << text;
+  }
+  EXPECT_EQ(parse_integer("-42"), -42);
+  EXPECT_EQ(parse_integer("9223372036854775807"), INT64_MAX);
+  EXPECT_FALSE(parse_integer("9223372036854775808"));  // out of range
+  EXPECT_FALSE(parse_integer("12abc"));
+  EXPECT_FALSE(parse_integer("1.5"));
+  EXPECT_FALSE(parse_integer(""));
+  EXPECT_FALSE(parse_number(""));
+  EXPECT_EQ(parse_number("1e-3"), 1e-3);
+  EXPECT_TRUE(std::isinf(*parse_number("inf")));  // callers that need finite numbers check
 }
 
 TEST(AtomicFile, TextReplacesTheFileWholeAndAFailedWriteLeavesItUntouched) {

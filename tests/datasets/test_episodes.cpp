@@ -44,18 +44,28 @@ TEST(Episodes, V0TablesWithoutTimeouts) {
   EXPECT_EQ(eps[1].end, EpisodeEnd::kUnfinished);
 }
 
-TEST(Episodes, ReturnsToGoMatchANaiveSumOnRandomData) {
+// A transition table with fresh random rewards and flags (each flag set with probability p).
+struct RandomTable {
+  std::vector<uint8_t> terminals, timeouts;
+  std::vector<float> rewards;
+};
+RandomTable random_table(int n, double p) {
   std::mt19937 rng(std::random_device{}());
   std::uniform_real_distribution<float> reward(-1, 3);
-  std::bernoulli_distribution flag(0.01);
-  const int n = 5000;
-  std::vector<uint8_t> terminals(n), timeouts(n);
-  std::vector<float> rewards(n);
+  std::bernoulli_distribution flag(p);
+  RandomTable t{std::vector<uint8_t>(n), std::vector<uint8_t>(n), std::vector<float>(n)};
   for (int i = 0; i < n; ++i) {
-    terminals[i] = flag(rng);
-    timeouts[i] = flag(rng);
-    rewards[i] = reward(rng);
+    t.terminals[i] = flag(rng);
+    t.timeouts[i] = flag(rng);
+    t.rewards[i] = reward(rng);
   }
+  return t;
+}
+
+TEST(Episodes, ReturnsToGoMatchANaiveSumOnRandomData) {
+  const RandomTable table = random_table(5000, 0.01);
+  const auto& [terminals, timeouts, rewards] = table;
+  const int n = 5000;
   const auto eps = split_episodes(terminals, timeouts, rewards);
   const auto rtg = returns_to_go(rewards, eps);
   int64_t covered = 0;
@@ -74,17 +84,9 @@ TEST(Episodes, ReturnsToGoMatchANaiveSumOnRandomData) {
 // The summary against a walk over the raw flags: an episode ends at the first set flag, the
 // terminal flag wins over the timeout, and the rows after the last flag are one unfinished tail.
 TEST(Episodes, SummaryMatchesAWalkOverTheFlags) {
-  std::mt19937 rng(std::random_device{}());
-  std::uniform_real_distribution<float> reward(-1, 3);
-  std::bernoulli_distribution flag(0.02);
   const int n = 3000;
-  std::vector<uint8_t> terminals(n), timeouts(n);
-  std::vector<float> rewards(n);
-  for (int i = 0; i < n; ++i) {
-    terminals[i] = flag(rng);
-    timeouts[i] = flag(rng);
-    rewards[i] = reward(rng);
-  }
+  const RandomTable table = random_table(n, 0.02);
+  const auto& [terminals, timeouts, rewards] = table;
   int64_t episodes = 0, terminated = 0, timed_out = 0, unfinished = 0;
   std::vector<double> returns, lengths;
   double running = 0;

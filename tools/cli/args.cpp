@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/number_text.h"
 #include "tools/cli/command.h"
 
 namespace mindt::cli {
@@ -33,23 +34,13 @@ std::string ParsedArgs::text(const std::string& name) const {
 
 int64_t ParsedArgs::int_value(const std::string& name) const {
   const std::string text = value_or(name, "");
-  try {
-    size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
+  if (const auto v = parse_integer(text)) return *v;
   throw UsageError("mindt " + command_ + ": --" + name + " expects an integer, got '" + text + "'");
 }
 
 double ParsedArgs::number_value(const std::string& name) const {
   const std::string text = value_or(name, "");
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
+  if (const auto v = parse_number(text)) return *v;
   throw UsageError("mindt " + command_ + ": --" + name + " expects a number, got '" + text + "'");
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/number_text.h"
 #include "tools/cli/command.h"
 
 namespace mindt::cli {
@@ -23,17 +24,14 @@ std::vector<int64_t> parse_integers(const std::string& text, const std::string& 
                                     int64_t minimum) {
   std::vector<int64_t> out;
   for (const auto& item : items(text, command, option)) {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(item, &used);
-      if (used != item.size() || v < minimum) throw std::invalid_argument(item);
-      out.push_back(v);
-    } catch (const std::exception&) {
+    const auto v = parse_integer(item);
+    if (!v || *v < minimum) {
       const std::string kind = minimum == 1   ? "positive integers"
                                : minimum == 0 ? "non-negative integers"
                                               : "integers ≥ " + std::to_string(minimum);
       throw UsageError(command + ": --" + option + " expects " + kind + " separated by commas, got '" + text + "'");
     }
+    out.push_back(*v);
   }
   return out;
 }
@@ -41,14 +39,11 @@ std::vector<int64_t> parse_integers(const std::string& text, const std::string& 
 std::vector<double> parse_numbers(const std::string& text, const std::string& command, const std::string& option) {
   std::vector<double> out;
   for (const auto& item : items(text, command, option)) {
-    try {
-      size_t used = 0;
-      const double v = std::stod(item, &used);
-      if (used != item.size() || !std::isfinite(v)) throw std::invalid_argument(item);
-      out.push_back(v);
-    } catch (const std::exception&) {
+    const auto v = parse_number(item);
+    if (!v || !std::isfinite(*v)) {
       throw UsageError(command + ": --" + option + " expects numbers separated by commas, got '" + text + "'");
     }
+    out.push_back(*v);
   }
   return out;
 }
