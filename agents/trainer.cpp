@@ -33,7 +33,7 @@ struct Batch {
 
 Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
   const int64_t B = w.batch, K = w.context;
-  auto wrap = [&](void* data, std::vector<int64_t> shape, at::ScalarType type) {
+  auto wrap = [&](void* data, const std::vector<int64_t>& shape, at::ScalarType type) {
     return at::from_blob(data, shape, at::TensorOptions().dtype(type)).to(device, /*non_blocking=*/false, /*copy=*/true);
   };
   return {wrap(w.states.data(), {B, K, w.state_dim}, at::kFloat), wrap(w.actions.data(), {B, K, w.act_dim}, at::kFloat),

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 namespace mindt::config {
 
@@ -41,7 +42,7 @@ Check<double> non_negative() {
   return [](const double& v) { return v >= 0 ? "" : std::string("a number >= 0"); };
 }
 Check<std::string> one_of(std::vector<std::string> choices) {
-  return [choices](const std::string& v) {
+  return [choices = std::move(choices)](const std::string& v) {
     for (const auto& c : choices)
       if (c == v) return std::string();
     std::string list;

@@ -120,6 +120,7 @@ std::vector<KeyInfo> H5File::list() const {
   }
   std::sort(keys.begin(), keys.end());
   std::vector<KeyInfo> infos;
+  infos.reserve(keys.size());
   for (const auto& k : keys) infos.push_back(info(k));
   return infos;
 }

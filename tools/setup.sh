@@ -2,7 +2,8 @@
 # Installs everything mindt needs on Debian 12 and builds it. Idempotent: a second run installs and
 # recompiles only what changed.
 #
-#   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, qhull, BLAS
+#   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, qhull, BLAS,
+#                    clang-format and clang-tidy (the formatter and lint gates, tools/format.sh, lint.sh)
 #   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
 #
@@ -21,6 +22,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-dev
   libhdf5-dev libeigen3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libqhull-dev libopenblas-dev
+  clang-format clang-tidy
 )
 
 say() { printf '[setup] %s\n' "$*" >&2; }
