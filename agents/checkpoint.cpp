@@ -86,7 +86,8 @@ void read_weights(torch::serialize::InputArchive& archive, const std::string& so
     throw CheckpointError(source + ": checkpoint format " + std::to_string(format) + ", this mindt reads format " +
                           std::to_string(kCheckpointFormat));
   }
-  const config::Config stored = config::parse_config(read_string(archive, "mindt/config", source), source + " (config)");
+  const config::Config stored =
+      config::parse_config(read_string(archive, "mindt/config", source), source + " (config)");
   if (stored.model.backbone != model->config().backbone) {
     throw CheckpointError(source + ": the checkpoint holds a '" + stored.model.backbone +
                           "' decision model; it cannot be loaded into a '" + model->config().backbone +
@@ -123,8 +124,8 @@ void open_checkpoint(const std::string& path, torch::serialize::InputArchive& ar
   try {
     archive.load_from(path, device);
   } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " +
-                          e.what_without_backtrace() + ")");
+    throw CheckpointError(
+        path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " + e.what_without_backtrace() + ")");
   }
 }
 

@@ -47,8 +47,7 @@ void load_weights(const std::string& path, DecisionModel& model);
 
 // The pieces, for the trainer to combine with its own sections. `source` names the file in errors.
 void write_model(torch::serialize::OutputArchive& archive, DecisionModel& model, const config::Config& config);
-LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& source,
-                       const c10::Device& device);
+LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device);
 void read_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model);
 // Opens `path` as an archive with its tensors on `device` (a resumed optimizer's state must be where
 // its parameters are); CheckpointError when it is missing or not a checkpoint.

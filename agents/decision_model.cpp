@@ -6,8 +6,8 @@ namespace mindt {
 
 DecisionModelImpl::DecisionModelImpl(const config::ModelConfig& model, int64_t state_dim, int64_t act_dim)
     : config_(model), state_dim_(state_dim), act_dim_(act_dim) {
-  TORCH_CHECK(state_dim > 0 && act_dim > 0, "decision model: state and action dims must be positive, got ",
-              state_dim, " and ", act_dim);
+  TORCH_CHECK(state_dim > 0 && act_dim > 0, "decision model: state and action dims must be positive, got ", state_dim,
+              " and ", act_dim);
   const int64_t dim = model.embed_dim;
   timestep_embedding_ = register_module("timestep_embedding", torch::nn::Embedding(model.max_ep_len, dim));
   return_embedding_ = register_module("return_embedding", torch::nn::Linear(1, dim));
@@ -34,8 +34,9 @@ void DecisionModelImpl::check_timesteps(const at::Tensor& timesteps) const {
   TORCH_CHECK(timesteps.scalar_type() == at::kLong, "decision model: timesteps must be int64");
   if (timesteps.numel() == 0) return;
   const auto [lo, hi] = at::aminmax(timesteps);
-  TORCH_CHECK(lo.item<int64_t>() >= 0 && hi.item<int64_t>() < config_.max_ep_len, "decision model: timesteps must lie in [0, ",
-              config_.max_ep_len, ") (model.max_ep_len), got [", lo.item<int64_t>(), ", ", hi.item<int64_t>(), "]");
+  TORCH_CHECK(lo.item<int64_t>() >= 0 && hi.item<int64_t>() < config_.max_ep_len,
+              "decision model: timesteps must lie in [0, ", config_.max_ep_len, ") (model.max_ep_len), got [",
+              lo.item<int64_t>(), ", ", hi.item<int64_t>(), "]");
 }
 
 at::Tensor DecisionModelImpl::finish_token(const at::Tensor& embedded, const at::Tensor& timestep) {

@@ -61,7 +61,8 @@ at::Tensor DecisionPolicy::act_recurrent(const at::Tensor& state, const at::Tens
                                          const at::Tensor& timestep) {
   auto& backbone = model_->backbone();
   backbone->step(model_->return_token(return_to_go, timestep), backbone_state_);
-  const at::Tensor action = model_->predict_action(backbone->step(model_->state_token(state, timestep), backbone_state_));
+  const at::Tensor action =
+      model_->predict_action(backbone->step(model_->state_token(state, timestep), backbone_state_));
   backbone->step(model_->action_token(action, timestep), backbone_state_);
   return action;
 }

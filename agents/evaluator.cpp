@@ -24,8 +24,8 @@ EpisodeStats roll_out(DecisionModel& model, const EvalOptions& o, double target,
   const int S = venv.obs_dim(), A = venv.act_dim();
   if (S != model->state_dim() || A != model->act_dim()) {
     throw std::runtime_error("evaluate: the model takes " + std::to_string(model->state_dim()) + "-dim states and " +
-                             std::to_string(model->act_dim()) + "-dim actions; " + o.env + " has " +
-                             std::to_string(S) + " and " + std::to_string(A));
+                             std::to_string(model->act_dim()) + "-dim actions; " + o.env + " has " + std::to_string(S) +
+                             " and " + std::to_string(A));
   }
   DecisionPolicy policy(model, o.mode);
   policy.reset(n);

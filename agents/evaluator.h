@@ -17,13 +17,13 @@
 namespace mindt {
 
 struct EvalOptions {
-  std::string env;                 // halfcheetah | hopper | walker2d
-  std::vector<double> targets;     // empty = DT's pair for the env
-  int64_t episodes = 10;           // per target and seed
+  std::string env;              // halfcheetah | hopper | walker2d
+  std::vector<double> targets;  // empty = DT's pair for the env
+  int64_t episodes = 10;        // per target and seed
   std::vector<uint64_t> seeds = {0};
   InferenceMode mode = InferenceMode::kWindow;
   double reward_scale = 1000;
-  int threads = 0;                 // environment threads (0 = one per core)
+  int threads = 0;  // environment threads (0 = one per core)
 };
 
 struct TargetResult {
@@ -32,7 +32,7 @@ struct TargetResult {
   double return_mean = 0, return_std = 0;  // over all episodes of all seeds
   double score_mean = 0, score_std = 0;    // D4RL normalized
   double length_mean = 0;
-  std::vector<double> returns;             // every episode, seed by seed
+  std::vector<double> returns;  // every episode, seed by seed
 };
 
 std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options);

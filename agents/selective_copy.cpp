@@ -22,7 +22,9 @@ class CopyModelImpl : public torch::nn::Module {
     backbone_ = register_module("backbone", backbones::Backbone(model));
     head_ = register_module("head", torch::nn::Linear(model.embed_dim, SelectiveCopyTask::kVocab));
   }
-  at::Tensor forward(const at::Tensor& tokens) { return head_->forward(backbone_->forward(embedding_->forward(tokens))); }
+  at::Tensor forward(const at::Tensor& tokens) {
+    return head_->forward(backbone_->forward(embedding_->forward(tokens)));
+  }
 
  private:
   torch::nn::Embedding embedding_{nullptr};
@@ -139,10 +141,13 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
   Progress resumed;
   if (!o.checkpoint_path.empty()) resumed = load_progress(o.checkpoint_path, signature, model, optimizer, train_data);
   result.final_loss = resumed.loss;
-  auto elapsed = [&] { return resumed.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  auto elapsed = [&] {
+    return resumed.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   auto keep = [&](int64_t steps_done) {
     if (!o.checkpoint_path.empty()) {
-      save_progress(o.checkpoint_path, signature, model, optimizer, train_data, {steps_done, result.final_loss, elapsed()});
+      save_progress(o.checkpoint_path, signature, model, optimizer, train_data,
+                    {steps_done, result.final_loss, elapsed()});
     }
   };
   model->train();
@@ -164,7 +169,8 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
     const CopyBatch b = make_copy_batch(o.task, o.batch, train_data);
     optimizer.zero_grad();
-    const at::Tensor loss = at::cross_entropy_loss(answer_logits(model, b, o.task.tokens).flatten(0, 1), b.targets.flatten());
+    const at::Tensor loss =
+        at::cross_entropy_loss(answer_logits(model, b, o.task.tokens).flatten(0, 1), b.targets.flatten());
     loss.backward();
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();

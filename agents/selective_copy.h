@@ -51,7 +51,8 @@ struct CopyTrainOptions {
   std::function<void(int64_t step, double loss)> on_step;
   // When set, the model, optimizer and data generator are saved there every `checkpoint_every`
   // steps (0: only when stopped) and before the final scoring (atomically), a run finds its
-  // checkpoint there and continues from it exactly, and the file is removed when the run finishes. A checkpoint made with other options is not used.
+  // checkpoint there and continues from it exactly, and the file is removed when the run finishes. A checkpoint made
+  // with other options is not used.
   std::string checkpoint_path;
   int64_t checkpoint_every = 100;
 };

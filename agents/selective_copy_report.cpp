@@ -18,8 +18,8 @@ namespace {
 // The minRNN paper's selective-copying accuracies (%) by layer count (Feng et al. 2024;
 // recalled, not read from the PDF: docs/results.md §2 marks them UNSURE); its setting follows the
 // Mamba paper's (T=4096, 16 tokens).
-const std::map<std::string, std::vector<double>> kPaper = {
-    {"mingru", {37.0, 96.8, 99.5}}, {"minlstm", {37.6, 85.7, 96.0}}};
+const std::map<std::string, std::vector<double>> kPaper = {{"mingru", {37.0, 96.8, 99.5}},
+                                                           {"minlstm", {37.6, 85.7, 96.0}}};
 // Baselines the paper quotes from the Mamba paper with one figure each, not by layer count.
 const std::map<std::string, double> kPaperSingle = {{"mamba", 99.8}};
 
@@ -44,7 +44,7 @@ std::vector<CopyRun> read_copy_runs(const std::string& path, const CopyTrainOpti
     const YAML::Node root = YAML::LoadFile(path);
     const std::vector<std::pair<std::string, double>> setting = {
         {"length", double(base.task.length)}, {"tokens", double(base.task.tokens)}, {"dim", double(base.dim)},
-        {"steps", double(base.steps)}, {"batch", double(base.batch)}, {"lr", base.lr}};
+        {"steps", double(base.steps)},        {"batch", double(base.batch)},        {"lr", base.lr}};
     for (const auto& [key, value] : setting) {
       const double stored = root[key].as<double>();
       if (std::abs(stored - value) > 1e-12 * std::max(1.0, std::abs(value))) {
@@ -76,9 +76,9 @@ std::string copy_table(const CopyTrainOptions& base, const std::vector<std::stri
                        const std::vector<CopyRun>& runs) {
   std::ostringstream out;
   out << "Selective copying: " << base.task.tokens << " tokens among " << base.task.length << " positions, "
-            << base.steps << " steps of batch " << base.batch << ", width " << base.dim << "; accuracy (%) on "
-            << base.test_sequences << " fresh sequences, " << (seeds.size() > 1 ? "mean ± std over seeds" : "one seed")
-            << "\n\n| backbone |";
+      << base.steps << " steps of batch " << base.batch << ", width " << base.dim << "; accuracy (%) on "
+      << base.test_sequences << " fresh sequences, " << (seeds.size() > 1 ? "mean ± std over seeds" : "one seed")
+      << "\n\n| backbone |";
   for (int64_t n : layers) out << " " << n << " layer" << (n > 1 ? "s" : "") << " |";
   out << "\n|---|";
   for (size_t i = 0; i < layers.size(); ++i) out << "---|";
@@ -104,16 +104,19 @@ std::string copy_table(const CopyTrainOptions& base, const std::vector<std::stri
     if (auto paper = kPaper.find(backbone); paper != kPaper.end()) {
       out << "| " << backbone << ", paper (T=4096) |";
       for (int64_t n : layers) {
-        if (n >= 1 && n <= int64_t(paper->second.size())) out << " " << paper->second[size_t(n - 1)] << " |";
-        else out << " |";
+        if (n >= 1 && n <= int64_t(paper->second.size()))
+          out << " " << paper->second[size_t(n - 1)] << " |";
+        else
+          out << " |";
       }
       out << "\n";
     }
   }
   for (const auto& backbone : backbones) {
     if (auto paper = kPaperSingle.find(backbone); paper != kPaperSingle.end()) {
-      out << "\n" << backbone << ", paper (T=4096, from the Mamba paper; layers not given per figure): "
-                << std::fixed << std::setprecision(1) << paper->second << "\n";
+      out << "\n"
+          << backbone << ", paper (T=4096, from the Mamba paper; layers not given per figure): " << std::fixed
+          << std::setprecision(1) << paper->second << "\n";
     }
   }
   return out.str();

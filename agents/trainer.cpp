@@ -34,7 +34,8 @@ struct Batch {
 Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
   const int64_t B = w.batch, K = w.context;
   auto wrap = [&](void* data, const std::vector<int64_t>& shape, at::ScalarType type) {
-    return at::from_blob(data, shape, at::TensorOptions().dtype(type)).to(device, /*non_blocking=*/false, /*copy=*/true);
+    return at::from_blob(data, shape, at::TensorOptions().dtype(type))
+        .to(device, /*non_blocking=*/false, /*copy=*/true);
   };
   return {wrap(w.states.data(), {B, K, w.state_dim}, at::kFloat), wrap(w.actions.data(), {B, K, w.act_dim}, at::kFloat),
           wrap(w.returns_to_go.data(), {B, K}, at::kFloat), wrap(w.timesteps.data(), {B, K}, at::kLong),
@@ -91,9 +92,10 @@ struct Learner {
     model = DecisionModel(config.model, data.obs_dim(), data.act_dim());
     model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
     model->to(device);
-    optimizer = std::make_unique<torch::optim::AdamW>(
-        model->parameters(),
-        torch::optim::AdamWOptions(config.train.lr).weight_decay(config.train.weight_decay).betas({config.train.beta1, config.train.beta2}));
+    optimizer = std::make_unique<torch::optim::AdamW>(model->parameters(),
+                                                      torch::optim::AdamWOptions(config.train.lr)
+                                                          .weight_decay(config.train.weight_decay)
+                                                          .betas({config.train.beta1, config.train.beta2}));
     model->train();
   }
 
@@ -147,7 +149,8 @@ struct Learner {
     restore_cpu_rng(rng);
     // A run moved between CPU and GPU resumes with its weights and moments, not its dropout draws.
     at::Tensor cuda_rng;
-    if (on.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true)) restore_cuda_rng(on, cuda_rng);
+    if (on.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true))
+      restore_cuda_rng(on, cuda_rng);
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer->load(optimizer_archive);
@@ -208,7 +211,8 @@ int64_t evaluated_step(const std::string& run_dir) {
 TrainResult train(const config::Config& config_in, const TrainOptions& options) {
   config::Config config = config_in;
   const config::TrainConfig& t = config.train;
-  if (config.data.path.empty()) throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
+  if (config.data.path.empty())
+    throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
   RunDirectory run(options.run_dir, options.resume);
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
@@ -223,10 +227,11 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
 
   if (options.progress) {
     std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
-              << " transitions), " << device
+              << " transitions), "
+              << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
-              << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
-              << ", steps " << first_step << " → " << t.steps << ", run " << options.run_dir << "\n";
+              << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string()) << ", steps "
+              << first_step << " → " << t.steps << ", run " << options.run_dir << "\n";
   }
   ProgressLine progress(options.progress, first_step, t.steps, std::chrono::milliseconds(500));
   auto samples_per_s = [&](int64_t step) {
@@ -237,7 +242,8 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   loop.on_log = [&](int64_t step) {
     json::Writer line;
     line.begin_object().field("step", step).field("loss", learner.last.loss).field("lr", learner.last.lr);
-    run.log(line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
+    run.log(
+        line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
   };
   loop.on_checkpoint = [&](int64_t step) { learner.save(run.checkpoint_path(), step); };
   loop.on_evaluate = [&](int64_t step) { evaluate_into_log(learner.model, config, step, run, progress); };
@@ -245,9 +251,9 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     if (!progress.due(step)) return;
     std::ostringstream text;
     text << "[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
-         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last.loss << "  lr "
-         << std::scientific << std::setprecision(2) << learner.last.lr << std::fixed << "  " << std::setprecision(0)
-         << samples_per_s(step) << " samples/s  ETA " << format_duration(progress.eta_s(step));
+         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last.loss
+         << "  lr " << std::scientific << std::setprecision(2) << learner.last.lr << std::fixed << "  "
+         << std::setprecision(0) << samples_per_s(step) << " samples/s  ETA " << format_duration(progress.eta_s(step));
     progress.draw(text.str());
   };
   const LoopEnd end = loop.run(first_step, [&](int64_t step) { learner.train_step(step - 1); });

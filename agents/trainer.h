@@ -25,9 +25,9 @@ namespace mindt {
 
 struct TrainOptions {
   std::string run_dir;
-  bool resume = false;                 // continue the run in run_dir from its checkpoint
-  bool progress = true;                // a progress line with ETA on stderr
-  std::function<bool()> should_stop;   // polled between steps; true = checkpoint and return
+  bool resume = false;                // continue the run in run_dir from its checkpoint
+  bool progress = true;               // a progress line with ETA on stderr
+  std::function<bool()> should_stop;  // polled between steps; true = checkpoint and return
 };
 
 struct TrainResult {

@@ -40,8 +40,10 @@ void Writer::separate() {
   }
   if (levels_.empty()) return;
   Level& level = levels_.back();
-  if (level.one_per_line) out_ += level.first ? "\n  " : ",\n  ";
-  else if (!level.first) out_ += ", ";
+  if (level.one_per_line)
+    out_ += level.first ? "\n  " : ",\n  ";
+  else if (!level.first)
+    out_ += ", ";
   level.first = false;
 }
 

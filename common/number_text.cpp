@@ -19,8 +19,7 @@ std::optional<double> parse_number(const std::string& text) {
     size_t used = 0;
     const double v = std::stod(text, &used);
     if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   return std::nullopt;
 }
 

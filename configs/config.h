@@ -52,9 +52,9 @@ struct ModelConfig {
   int64_t embed_dim = 128;
   int64_t n_layers = 3;
   double dropout = 0.1;
-  int64_t context_len = 20;    // K: steps per training window
-  int64_t max_ep_len = 1000;   // size of the timestep embedding
-  int64_t mlp_ratio = 4;       // hidden width of each block's MLP = embed_dim × mlp_ratio
+  int64_t context_len = 20;   // K: steps per training window
+  int64_t max_ep_len = 1000;  // size of the timestep embedding
+  int64_t mlp_ratio = 4;      // hidden width of each block's MLP = embed_dim × mlp_ratio
   TransformerConfig transformer;
   MinRnnConfig mingru;
   MinRnnConfig minlstm;
@@ -82,7 +82,7 @@ struct TrainConfig {
   double weight_decay = 1e-4;
   int64_t warmup_steps = 10000;
   int64_t steps = 100000;
-  double grad_clip = 0.25;  // 0 disables clipping
+  double grad_clip = 0.25;            // 0 disables clipping
   double beta1 = 0.9, beta2 = 0.999;  // AdamW
   int64_t log_every = 100;            // steps between log lines
   int64_t checkpoint_every = 5000;    // steps between checkpoints (and one at the end)
@@ -103,7 +103,7 @@ struct TrainConfig {
 };
 
 struct DataConfig {
-  std::string path;          // D4RL-format HDF5 file
+  std::string path;  // D4RL-format HDF5 file
   std::string env = "hopper";
   double reward_scale = 1000;  // returns-to-go are divided by this
 

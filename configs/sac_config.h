@@ -8,26 +8,26 @@
 #include <string>
 #include <vector>
 
-#include "configs/config.h"
 #include "configs/checks.h"
+#include "configs/config.h"
 
 namespace mindt::config {
 
 struct SacConfig {
   int64_t seed = 0;
   std::string env = "hopper";
-  std::string device = "cpu";     // auto | cpu | cuda; small MLPs are often fastest on the CPU
-  int64_t threads = 0;            // CPU threads for torch; 0 = torch's default
-  int64_t steps = 1000000;        // environment steps; one gradient step per environment step
-  int64_t random_steps = 10000;   // uniformly random actions before the policy acts (and learns)
+  std::string device = "cpu";    // auto | cpu | cuda; small MLPs are often fastest on the CPU
+  int64_t threads = 0;           // CPU threads for torch; 0 = torch's default
+  int64_t steps = 1000000;       // environment steps; one gradient step per environment step
+  int64_t random_steps = 10000;  // uniformly random actions before the policy acts (and learns)
   int64_t batch_size = 256;
-  int64_t hidden = 256;           // width of both hidden layers of every network
+  int64_t hidden = 256;  // width of both hidden layers of every network
   double gamma = 0.99;
-  double tau = 5e-3;              // target networks: θ' ← (1 − τ) θ' + τ θ after every update
+  double tau = 5e-3;  // target networks: θ' ← (1 − τ) θ' + τ θ after every update
   double actor_lr = 3e-4, critic_lr = 3e-4, alpha_lr = 3e-4;  // Adam
-  int64_t buffer_size = 1000000;  // replay capacity (oldest transitions are overwritten)
-  int64_t eval_every = 10000;     // steps between evaluations; each also keeps a policy snapshot
-  int64_t eval_episodes = 5;      // episodes per evaluation, deterministic (mean) actions
+  int64_t buffer_size = 1000000;                              // replay capacity (oldest transitions are overwritten)
+  int64_t eval_every = 10000;  // steps between evaluations; each also keeps a policy snapshot
+  int64_t eval_episodes = 5;   // episodes per evaluation, deterministic (mean) actions
   int64_t log_every = 1000;
   int64_t checkpoint_every = 50000;  // full checkpoints (networks, optimizers, replay buffer)
 

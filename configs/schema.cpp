@@ -34,9 +34,8 @@ Check<int64_t> positive<int64_t>() {
   return [](const int64_t& v) { return v > 0 ? "" : std::string("an integer > 0"); };
 }
 Check<double> in_range(double lo, double hi) {
-  return [lo, hi](const double& v) {
-    return v >= lo && v <= hi ? "" : "a number in [" + str(lo) + ", " + str(hi) + "]";
-  };
+  return
+      [lo, hi](const double& v) { return v >= lo && v <= hi ? "" : "a number in [" + str(lo) + ", " + str(hi) + "]"; };
 }
 Check<double> non_negative() {
   return [](const double& v) { return v >= 0 ? "" : std::string("a number >= 0"); };
@@ -108,7 +107,8 @@ template <>
 std::vector<double> Reader::parse<std::vector<double>>(const YAML::Node& node, const std::string& path) const {
   if (!node.IsSequence()) fail(path, node, "expected a list of numbers like [3600, 1800], got " + text_of(node));
   std::vector<double> values;
-  for (size_t i = 0; i < node.size(); ++i) values.push_back(parse<double>(node[i], path + "[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < node.size(); ++i)
+    values.push_back(parse<double>(node[i], path + "[" + std::to_string(i) + "]"));
   return values;
 }
 

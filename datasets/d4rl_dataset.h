@@ -36,9 +36,9 @@ using MetadataValue = std::variant<std::string, double, int64_t>;
 struct D4rlDataset {
   Array2D observations, actions;
   std::vector<float> rewards;
-  std::vector<uint8_t> terminals, timeouts;  // timeouts empty for v0 files
-  Array2D next_observations;                  // rows = 0 when absent (v0) or not loaded
-  std::map<std::string, Array2D> infos;       // "qpos", "qvel", … (when loaded)
+  std::vector<uint8_t> terminals, timeouts;       // timeouts empty for v0 files
+  Array2D next_observations;                      // rows = 0 when absent (v0) or not loaded
+  std::map<std::string, Array2D> infos;           // "qpos", "qvel", … (when loaded)
   std::map<std::string, MetadataValue> metadata;  // "algorithm", "policy/return", … (strings and scalars)
 
   int64_t size() const { return observations.rows; }

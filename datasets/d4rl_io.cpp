@@ -24,8 +24,9 @@ DataError key_error(const std::string& path, const std::string& key, const std::
 Array2D read_matrix(const H5File& file, const std::string& key, bool vector_ok) {
   const KeyInfo info = file.info(key);
   if (info.shape.size() != 2 && !(vector_ok && info.shape.size() == 1)) {
-    throw key_error(file.path(), key, std::string("expected a 2-D array [N, dim]") + (vector_ok ? " or [N]" : "") +
-                                          ", got shape " + shape_text(info.shape));
+    throw key_error(file.path(), key,
+                    std::string("expected a 2-D array [N, dim]") + (vector_ok ? " or [N]" : "") + ", got shape " +
+                        shape_text(info.shape));
   }
   Array2D a;
   a.rows = info.shape[0];
@@ -55,15 +56,17 @@ std::vector<uint8_t> read_flag_vector(const H5File& file, const std::string& key
 void check_finite(const std::string& source, const std::string& key, const std::vector<float>& values, int64_t cols) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
-      throw key_error(source, key, std::string("contains ") + (std::isnan(values[i]) ? "NaN" : "inf") + " at row " +
-                                       std::to_string(i / cols) + (cols > 1 ? ", column " + std::to_string(i % cols) : ""));
+      throw key_error(source, key,
+                      std::string("contains ") + (std::isnan(values[i]) ? "NaN" : "inf") + " at row " +
+                          std::to_string(i / cols) + (cols > 1 ? ", column " + std::to_string(i % cols) : ""));
     }
   }
 }
 
 void check_rows(const std::string& source, const std::string& key, int64_t rows, int64_t expected) {
   if (rows != expected) {
-    throw key_error(source, key, "has " + std::to_string(rows) + " rows, but 'observations' has " + std::to_string(expected));
+    throw key_error(source, key,
+                    "has " + std::to_string(rows) + " rows, but 'observations' has " + std::to_string(expected));
   }
 }
 
@@ -81,8 +84,9 @@ void D4rlDataset::validate(const std::string& source) const {
   if (next_observations.rows) {
     check_rows(source, "next_observations", next_observations.rows, n);
     if (next_observations.cols != obs_dim()) {
-      throw key_error(source, "next_observations", "has " + std::to_string(next_observations.cols) +
-                                                       " columns, 'observations' " + std::to_string(obs_dim()));
+      throw key_error(
+          source, "next_observations",
+          "has " + std::to_string(next_observations.cols) + " columns, 'observations' " + std::to_string(obs_dim()));
     }
   }
   for (const auto& [name, info] : infos) check_rows(source, "infos/" + name, info.rows, n);
@@ -97,8 +101,9 @@ D4rlDataset read_d4rl(const std::string& path, const ReadOptions& options) {
   D4rlDataset d;
   for (const char* key : {"observations", "actions", "rewards", "terminals"}) {
     if (!file.has(key)) {
-      throw key_error(path, key, "missing (a D4RL file has observations, actions, rewards, terminals"
-                                 " and, from v1 on, timeouts)");
+      throw key_error(path, key,
+                      "missing (a D4RL file has observations, actions, rewards, terminals"
+                      " and, from v1 on, timeouts)");
     }
   }
   d.observations = read_matrix(file, "observations", false);

@@ -39,7 +39,7 @@ const char* to_string(EpisodeEnd end);
 // unfinished tail's return is partial, so it is left out of the statistics).
 struct EpisodeSummary {
   int64_t episodes = 0, terminated = 0, timeouts = 0, unfinished = 0;
-  int64_t finished = 0;  // terminated + timeouts
+  int64_t finished = 0;                                                     // terminated + timeouts
   double return_min = 0, return_mean = 0, return_max = 0, length_mean = 0;  // 0 when none finished
 };
 EpisodeSummary summarize(const std::vector<Episode>& episodes);

@@ -47,13 +47,26 @@ Hid& Hid::operator=(Hid&& other) noexcept {
 Hid::~Hid() {
   if (id_ < 0) return;
   switch (H5Iget_type(id_)) {
-    case H5I_FILE: H5Fclose(id_); break;
-    case H5I_GROUP: H5Gclose(id_); break;
-    case H5I_DATASET: H5Dclose(id_); break;
-    case H5I_DATASPACE: H5Sclose(id_); break;
-    case H5I_DATATYPE: H5Tclose(id_); break;
-    case H5I_GENPROP_LST: H5Pclose(id_); break;
-    default: break;
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id_);
+      break;
+    default:
+      break;
   }
   id_ = H5I_INVALID_HID;
 }
@@ -162,7 +175,8 @@ std::vector<uint8_t> H5File::read_flags(const std::string& key) const {
     }
     return out;
   }
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) fail(key, "expected flags (bool, integer or float), got " + dtype_name(type.get()));
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    fail(key, "expected flags (bool, integer or float), got " + dtype_name(type.get()));
   std::vector<double> values(static_cast<size_t>(n));
   if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
     fail(key, "cannot read the data (damaged file?)");
@@ -196,14 +210,16 @@ std::string H5File::read_text(const std::string& key) const {
     H5Tset_size(memory.get(), H5T_VARIABLE);
     H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
     char* value = nullptr;
-    if (H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot read the string");
+    if (H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+      fail(key, "cannot read the string");
     std::string text = value ? value : "";
     H5free_memory(value);
     return text;
   }
   const size_t size = H5Tget_size(type.get());
   std::string text(size, '\0');
-  if (H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0) fail(key, "cannot read the string");
+  if (H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0)
+    fail(key, "cannot read the string");
   text.resize(std::strlen(text.c_str()));  // fixed-length strings are NUL-padded
   return text;
 }
@@ -264,8 +280,10 @@ void H5File::write_floats(const std::string& key, const std::vector<float>& data
   ensure_parent_groups(key);
   const Hid space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
   const Hid plist = chunked_gzip(dims, sizeof(float));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
-  if (!dataset.valid() || (count > 0 && H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)) {
+  const Hid dataset(
+      H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
+  if (!dataset.valid() ||
+      (count > 0 && H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)) {
     fail(key, "cannot write it");
   }
 }
@@ -280,10 +298,12 @@ void H5File::write_flags(const std::string& key, const std::vector<uint8_t>& dat
   const std::vector<hsize_t> dims = {data.size()};
   const Hid space(H5Screate_simple(1, dims.data(), nullptr));
   const Hid plist = chunked_gzip(dims, 1);
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
+  const Hid dataset(
+      H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT));
   std::vector<int8_t> values(data.begin(), data.end());
   for (auto& v : values) v = v != 0;
-  if (!dataset.valid() || (!data.empty() && H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)) {
+  if (!dataset.valid() ||
+      (!data.empty() && H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)) {
     fail(key, "cannot write it");
   }
 }
@@ -294,23 +314,29 @@ void H5File::write_string(const std::string& key, const std::string& value) {
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
+  const Hid dataset(
+      H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
   const char* text = value.c_str();
-  if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) fail(key, "cannot write it");
+  if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
+    fail(key, "cannot write it");
 }
 
 void H5File::write_number(const std::string& key, double value) {
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
-  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
+  const Hid dataset(
+      H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
+  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+    fail(key, "cannot write it");
 }
 
 void H5File::write_integer(const std::string& key, int64_t value) {
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
-  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot write it");
+  const Hid dataset(
+      H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
+  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+    fail(key, "cannot write it");
 }
 
 }  // namespace mindt::datasets

@@ -43,13 +43,13 @@ class Hid {
 
 class H5File {
  public:
-  static H5File open_read(const std::string& path);     // DataError: missing, not HDF5
-  static H5File create(const std::string& path);        // truncates
+  static H5File open_read(const std::string& path);  // DataError: missing, not HDF5
+  static H5File create(const std::string& path);     // truncates
 
   const std::string& path() const { return path_; }
-  bool has(const std::string& key) const;                // dataset or group at key
-  std::vector<KeyInfo> list() const;                     // every dataset, depth first, sorted by name
-  KeyInfo info(const std::string& key) const;            // DataError when absent
+  bool has(const std::string& key) const;      // dataset or group at key
+  std::vector<KeyInfo> list() const;           // every dataset, depth first, sorted by name
+  KeyInfo info(const std::string& key) const;  // DataError when absent
 
   // Numeric datasets converted to float32 / float64 (integers and floats of any width accepted).
   std::vector<float> read_floats(const std::string& key) const;
@@ -63,7 +63,7 @@ class H5File {
   // Writers: rows are dims[0]; arrays are chunked and gzip-compressed; groups created as needed.
   void write_floats(const std::string& key, const std::vector<float>& data, const std::vector<int64_t>& shape);
   void write_flags(const std::string& key, const std::vector<uint8_t>& data);  // h5py-compatible bool
-  void write_string(const std::string& key, const std::string& value);       // variable-length UTF-8
+  void write_string(const std::string& key, const std::string& value);         // variable-length UTF-8
   void write_number(const std::string& key, double value);
   void write_integer(const std::string& key, int64_t value);
 

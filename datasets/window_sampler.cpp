@@ -27,10 +27,12 @@ WindowSampler::WindowSampler(const D4rlDataset& data, std::vector<Episode> episo
   if (data.size() == 0 || episodes_.empty()) throw std::invalid_argument("WindowSampler: the dataset is empty");
   episode_of_row_.assign(data.size(), -1);
   for (size_t e = 0; e < episodes_.size(); ++e) {
-    for (int64_t r = episodes_[e].start; r < episodes_[e].start + episodes_[e].length; ++r) episode_of_row_[r] = int64_t(e);
+    for (int64_t r = episodes_[e].start; r < episodes_[e].start + episodes_[e].length; ++r)
+      episode_of_row_[r] = int64_t(e);
   }
   for (int64_t r = 0; r < data.size(); ++r) {
-    if (episode_of_row_[r] < 0) throw std::invalid_argument("WindowSampler: row " + std::to_string(r) + " is in no episode");
+    if (episode_of_row_[r] < 0)
+      throw std::invalid_argument("WindowSampler: row " + std::to_string(r) + " is in no episode");
   }
   const std::vector<float> rtg = returns_to_go(data.rewards, episodes_);
   scaled_rtg_.resize(rtg.size());

@@ -26,11 +26,11 @@
 namespace mindt::datasets {
 
 struct SamplerOptions {
-  int64_t context_len = 20;   // K
+  int64_t context_len = 20;  // K
   int64_t batch_size = 64;
   double reward_scale = 1000;  // returns-to-go are divided by it
   uint64_t seed = 0;
-  int prefetch = 4;            // batches kept ready by the background thread (0 = sample on demand)
+  int prefetch = 4;  // batches kept ready by the background thread (0 = sample on demand)
 };
 
 // Row-major [batch, K, …] arrays; padding rows are zero with mask 0 and timestep 0.

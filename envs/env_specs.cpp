@@ -28,8 +28,8 @@ EnvGuess guess_env(int64_t obs_dim, int64_t act_dim, const std::string& metadata
     const EnvDims dims = env_dims(given);  // throws for an unknown name
     if (dims.obs_dim != obs_dim || dims.act_dim != act_dim) {
       throw std::runtime_error("--env " + given + " has " + std::to_string(dims.obs_dim) + "-dim observations and " +
-                               std::to_string(dims.act_dim) + "-dim actions; the file has " +
-                               std::to_string(obs_dim) + " and " + std::to_string(act_dim));
+                               std::to_string(dims.act_dim) + "-dim actions; the file has " + std::to_string(obs_dim) +
+                               " and " + std::to_string(act_dim));
     }
     return {given, "given"};
   }
@@ -38,9 +38,10 @@ EnvGuess guess_env(int64_t obs_dim, int64_t act_dim, const std::string& metadata
     if (!metadata_env.empty() && metadata_env.rfind(env, 0) == 0) return {env, "from metadata/env"};
   }
   if (matching.size() == 1) return {matching[0], "from dimensions"};
-  std::string why = "unknown: " + std::to_string(obs_dim) + "-dim observations and " + std::to_string(act_dim) +
-                    "-dim actions";
-  why += matching.empty() ? " match no D4RL locomotion env" : " fit " + matching[0] + " and " + matching[1] + "; pass --env";
+  std::string why =
+      "unknown: " + std::to_string(obs_dim) + "-dim observations and " + std::to_string(act_dim) + "-dim actions";
+  why += matching.empty() ? " match no D4RL locomotion env"
+                          : " fit " + matching[0] + " and " + matching[1] + "; pass --env";
   return {"", why};
 }
 

@@ -22,7 +22,8 @@ void LocomotionEnv::observe(double* observation) const {
   std::copy(d.qpos + 1, d.qpos + m.nq, observation);  // the root's x is left out: the task is translation-invariant
   double* velocity = observation + m.nq - 1;
   for (int i = 0; i < m.nv; ++i) {
-    velocity[i] = spec_.velocity_clip > 0 ? std::clamp(d.qvel[i], -spec_.velocity_clip, spec_.velocity_clip) : d.qvel[i];
+    velocity[i] =
+        spec_.velocity_clip > 0 ? std::clamp(d.qvel[i], -spec_.velocity_clip, spec_.velocity_clip) : d.qvel[i];
   }
 }
 
@@ -33,7 +34,8 @@ void LocomotionEnv::reset(double* observation) {
   std::uniform_real_distribution<double> uniform(-spec_.noise_scale, spec_.noise_scale);
   std::normal_distribution<double> normal(0.0, 1.0);
   for (auto& q : qpos) q += uniform(rng_);
-  for (auto& v : qvel) v += spec_.noise == LocomotionSpec::Noise::kUniform ? uniform(rng_) : spec_.noise_scale * normal(rng_);
+  for (auto& v : qvel)
+    v += spec_.noise == LocomotionSpec::Noise::kUniform ? uniform(rng_) : spec_.noise_scale * normal(rng_);
   sim_.set_state(qpos.data(), qvel.data());
   elapsed_ = 0;
   observe(observation);
@@ -59,13 +61,9 @@ StepResult LocomotionEnv::step(const double* action, double* observation) {
 
 void LocomotionEnv::set_state(const double* qpos, const double* qvel) { sim_.set_state(qpos, qvel); }
 
-std::vector<double> LocomotionEnv::qpos() const {
-  return {sim_.data().qpos, sim_.data().qpos + sim_.model().nq};
-}
+std::vector<double> LocomotionEnv::qpos() const { return {sim_.data().qpos, sim_.data().qpos + sim_.model().nq}; }
 
-std::vector<double> LocomotionEnv::qvel() const {
-  return {sim_.data().qvel, sim_.data().qvel + sim_.model().nv};
-}
+std::vector<double> LocomotionEnv::qvel() const { return {sim_.data().qvel, sim_.data().qvel + sim_.model().nv}; }
 
 const LocomotionSpec& locomotion_spec(const std::string& env) {
   // Built once per process from the registry; a map gives stable references to return.

@@ -22,13 +22,13 @@
 namespace mindt::envs {
 
 struct LocomotionSpec {
-  std::string name;            // "hopper", …
-  std::string mjcf;            // the model (embedded from envs/assets)
-  double total_mass = 0;       // > 0: masses rescaled to this total (HalfCheetah: 14 kg)
+  std::string name;       // "hopper", …
+  std::string mjcf;       // the model (embedded from envs/assets)
+  double total_mass = 0;  // > 0: masses rescaled to this total (HalfCheetah: 14 kg)
   int frame_skip = 4;
   double ctrl_cost_weight = 1e-3;
-  double healthy_reward = 0;   // 0 for HalfCheetah
-  double velocity_clip = 0;    // 0 = no clipping of qvel in the observation
+  double healthy_reward = 0;  // 0 for HalfCheetah
+  double velocity_clip = 0;   // 0 = no clipping of qvel in the observation
   enum class Noise { kUniform, kUniformPosNormalVel } noise = Noise::kUniform;
   double noise_scale = 5e-3;
   // Healthy test on (qpos, qvel); empty = never terminates.

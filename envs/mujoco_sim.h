@@ -35,7 +35,7 @@ class Simulation {
   mjData& data() { return *data_; }
   const mjData& data() const { return *data_; }
 
-  void reset();                                   // qpos = qpos0, qvel = 0, time 0
+  void reset();                                            // qpos = qpos0, qvel = 0, time 0
   void set_state(const double* qpos, const double* qvel);  // then mj_forward, as gym's set_state
   void step(const double* ctrl, int frame_skip);  // ctrl (clamped by MuJoCo to ctrlrange), frame_skip × mj_step
 

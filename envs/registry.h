@@ -13,10 +13,10 @@
 namespace mindt::envs {
 
 struct EnvEntry {
-  std::string name;           // D4RL's name, used in configs and file names: "hopper"
-  std::string gymnasium_id;   // the gymnasium environment with the same dynamics: "Hopper-v4"
-  LocomotionSpec (*spec)();   // the task's simulation, reward and termination
-  ReferenceScores scores;     // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
+  std::string name;                // D4RL's name, used in configs and file names: "hopper"
+  std::string gymnasium_id;        // the gymnasium environment with the same dynamics: "Hopper-v4"
+  LocomotionSpec (*spec)();        // the task's simulation, reward and termination
+  ReferenceScores scores;          // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
   std::vector<double> dt_targets;  // the two returns DT evaluates at, high then low
 };
 

@@ -17,7 +17,8 @@ uint64_t mix(uint64_t x) {  // SplitMix64
 
 VectorEnv::VectorEnv(const std::string& env, int num_envs, uint64_t seed, int threads, bool auto_reset)
     : auto_reset_(auto_reset) {
-  if (num_envs < 1) throw std::invalid_argument("VectorEnv: need at least one environment, got " + std::to_string(num_envs));
+  if (num_envs < 1)
+    throw std::invalid_argument("VectorEnv: need at least one environment, got " + std::to_string(num_envs));
   for (int i = 0; i < num_envs; ++i) envs_.push_back(make_env(env, mix(seed ^ mix(uint64_t(i)))));
   final_obs_.assign(num_envs, std::vector<double>(envs_.front().obs_dim()));
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

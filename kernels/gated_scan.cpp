@@ -60,8 +60,8 @@ std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Ten
   // textbook form loses ε·|f| to cancellation (1e-5 in float32 for |f| ≈ 100), and at::softplus
   // switches to the identity above 20, which is off by up to 2e-9 in float64.
   const at::Tensor &f = parts[0], &i = parts[1];
-  const at::Tensor diff = (at::clamp_max(i, 0) - at::clamp_max(f, 0)) +
-                          (at::log1p(at::exp(-f.abs())) - at::log1p(at::exp(-i.abs())));
+  const at::Tensor diff =
+      (at::clamp_max(i, 0) - at::clamp_max(f, 0)) + (at::log1p(at::exp(-f.abs())) - at::log1p(at::exp(-i.abs())));
   return {at::sigmoid(-diff), at::sigmoid(diff) * positive_candidate(parts[2])};
 }
 

@@ -121,12 +121,11 @@ void forward_loop(const T* pre, const T* h0, T* h, const Shape& s) {
 }
 
 template <typename T, GateKind kKind>
-void backward_loop(const T* pre, const T* h, const T* h0, const T* grad_h, T* grad_pre,
-                   T* grad_h0, const Shape& s) {
+void backward_loop(const T* pre, const T* h, const T* h0, const T* grad_h, T* grad_pre, T* grad_h0, const Shape& s) {
   detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     RowGates<T> g;
-    Acc carry[kTile];   // dL/dh_t accumulated from the future
-    T a_next[kTile];    // a_{t+1}; 0 past the last step
+    Acc carry[kTile];  // dL/dh_t accumulated from the future
+    T a_next[kTile];   // a_{t+1}; 0 past the last step
     for (int64_t d = 0; d < n; ++d) carry[d] = 0, a_next[d] = T(0);
     const int64_t D = s.channels;
     for (int64_t t = s.time - 1; t >= 0; --t) {
@@ -186,8 +185,7 @@ GatedScanGrads gated_scan_backward(GateKind kind, const at::Tensor& pre_in, cons
   const at::Tensor grad_h = grad_h_in.to(pre.scalar_type()).contiguous();
   const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;
   const Shape s = shape_of(kind, pre);
-  TORCH_CHECK(grad_h.sizes() == h.sizes(), "gated_scan backward: grad_h must be ", h.sizes(), ", got ",
-              grad_h.sizes());
+  TORCH_CHECK(grad_h.sizes() == h.sizes(), "gated_scan backward: grad_h must be ", h.sizes(), ", got ", grad_h.sizes());
   GatedScanGrads grads{at::empty_like(pre), h0.defined() ? at::empty_like(h0) : at::Tensor()};
   AT_DISPATCH_FLOATING_TYPES(pre.scalar_type(), "mindt_gated_scan_backward_cpu", [&] {
     const scalar_t* h0_ptr = h0.defined() ? h0.data_ptr<scalar_t>() : nullptr;

@@ -30,16 +30,14 @@ void check_scan_inputs(const at::Tensor& a, const at::Tensor& b, const at::Tenso
 //     g_t = grad_h_t + a_{t+1} g_{t+1},  grad_a_t = g_t h_{t-1},  grad_b_t = g_t,  grad_h0 = a_0 g_0.
 namespace cpu {
 at::Tensor scan_forward(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0);
-ScanGrads scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0,
-                        const at::Tensor& grad_h);
+ScanGrads scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0, const at::Tensor& grad_h);
 }  // namespace cpu
 
 // Fused CUDA kernel with the same contract (any B, D; T from 1 to at least 65536).
 namespace cuda {
 bool compiled();  // false when mindt was built without nvcc
 at::Tensor scan_forward(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0);
-ScanGrads scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0,
-                        const at::Tensor& grad_h);
+ScanGrads scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0, const at::Tensor& grad_h);
 }  // namespace cuda
 
 // Slow, obviously-correct implementations that the fused kernels are tested against.
@@ -47,14 +45,12 @@ namespace reference {
 // The paper's log-space scan from composite torch ops (Heinsen 2023): with a* = cumsum(log a),
 // log h = a* + logcumsumexp(log b − a*). Takes logs: log_a, log_b [B, T, D], log_h0 [B, D] or
 // undefined. Differentiable through torch autograd. Returns h (not its log).
-at::Tensor log_space_scan(const at::Tensor& log_a, const at::Tensor& log_b,
-                          const at::Tensor& log_h0 = {});
+at::Tensor log_space_scan(const at::Tensor& log_a, const at::Tensor& log_b, const at::Tensor& log_h0 = {});
 
 // The recurrence as a plain float64 loop over b, t, d. Returns float64.
 at::Tensor naive_scan(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0 = {});
 // Its backward, also a plain float64 loop (h is the forward output). Returns float64 gradients.
-ScanGrads naive_scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0,
-                              const at::Tensor& grad_h);
+ScanGrads naive_scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0, const at::Tensor& grad_h);
 }  // namespace reference
 
 }  // namespace mindt::kernels

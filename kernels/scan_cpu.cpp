@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "kernels/linear_scan.h"
 #include "kernels/cpu_tiles.h"
+#include "kernels/linear_scan.h"
 #include "kernels/scan_cpu_rows.h"
 
 namespace mindt::kernels::cpu {
@@ -52,9 +52,8 @@ void forward_loop(const T* __restrict a, const T* __restrict b, const T* __restr
 }
 
 template <typename T, bool kStream>
-void backward_loop(const T* __restrict a, const T* __restrict h, const T* __restrict h0,
-                   const T* __restrict grad_h, T* __restrict grad_a, T* __restrict grad_b,
-                   T* __restrict grad_h0, const Shape& s) {
+void backward_loop(const T* __restrict a, const T* __restrict h, const T* __restrict h0, const T* __restrict grad_h,
+                   T* __restrict grad_a, T* __restrict grad_b, T* __restrict grad_h0, const Shape& s) {
   detail::for_each_channel_tile(s.batch, s.channels, [&](int64_t bi, int64_t d0, int64_t n) {
     detail::Acc g[kTile];  // dL/dh_t accumulated from the future
     T zeros[kTile];        // h_{-1} when there is no h0
@@ -108,8 +107,8 @@ at::Tensor scan_forward(const at::Tensor& a_in, const at::Tensor& b_in, const at
 ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at::Tensor& h0_in,
                         const at::Tensor& grad_h_in) {
   check_scan_inputs(a_in, h_in, h0_in);
-  TORCH_CHECK(grad_h_in.sizes() == a_in.sizes(), "cpu::scan_backward: grad_h must have shape ",
-              a_in.sizes(), ", got ", grad_h_in.sizes());
+  TORCH_CHECK(grad_h_in.sizes() == a_in.sizes(), "cpu::scan_backward: grad_h must have shape ", a_in.sizes(), ", got ",
+              grad_h_in.sizes());
   const at::Tensor a = a_in.contiguous(), h = h_in.contiguous();
   const at::Tensor grad_h = grad_h_in.to(a.scalar_type()).contiguous();
   const at::Tensor h0 = h0_in.defined() ? h0_in.contiguous() : h0_in;

@@ -105,9 +105,8 @@ inline void backward_row_avx2(const float* __restrict grad_h, const float* __res
     _mm256_storeu_pd(g + d, lo);
     _mm256_storeu_pd(g + d + 4, hi);
     avx2::store<kStream>(grad_b + d, avx2::to_ps(lo, hi), aligned);
-    avx2::store<kStream>(grad_a + d,
-                         avx2::to_ps(_mm256_mul_pd(lo, avx2::low_pd(hp)), _mm256_mul_pd(hi, avx2::high_pd(hp))),
-                         aligned);
+    avx2::store<kStream>(
+        grad_a + d, avx2::to_ps(_mm256_mul_pd(lo, avx2::low_pd(hp)), _mm256_mul_pd(hi, avx2::high_pd(hp))), aligned);
   }
   for (; d < n; ++d) {
     g[d] = Acc(grad_h[d]) + Acc(a_next[d]) * g[d];

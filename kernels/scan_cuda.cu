@@ -37,8 +37,7 @@ struct Problem {
 // Step 2 of both directions: chain the segment composites (in `order`) starting from *running,
 // leaving each segment's carry-in in carry[] and the state after the tile in *running.
 template <bool kReverse>
-__device__ void chain_segments(const Acc (&seg_a)[kSegments][kChannels],
-                               const Acc (&seg_b)[kSegments][kChannels],
+__device__ void chain_segments(const Acc (&seg_a)[kSegments][kChannels], const Acc (&seg_b)[kSegments][kChannels],
                                Acc (&carry)[kSegments][kChannels], Acc* running) {
   const int x = threadIdx.x;
   Acc state = running[x];
@@ -52,8 +51,8 @@ __device__ void chain_segments(const Acc (&seg_a)[kSegments][kChannels],
 
 template <typename T>
 __global__ void __launch_bounds__(kChannels* kSegments)
-    scan_forward_kernel(const T* __restrict__ a, const T* __restrict__ b, const T* __restrict__ h0,
-                        T* __restrict__ h, Problem p) {
+    scan_forward_kernel(const T* __restrict__ a, const T* __restrict__ b, const T* __restrict__ h0, T* __restrict__ h,
+                        Problem p) {
   __shared__ Acc seg_a[kSegments][kChannels], seg_b[kSegments][kChannels];
   __shared__ Acc carry[kSegments][kChannels], running[kChannels];
   const int x = threadIdx.x, y = threadIdx.y;
@@ -63,7 +62,7 @@ __global__ void __launch_bounds__(kChannels* kSegments)
   if (y == 0) running[x] = (active && h0) ? Acc(h0[bi * p.channels + d]) : Acc(0);
 
   // This thread's kSteps steps of the tile at t0, identity steps past the end.
-  const auto load_segment = [&](int64_t t0, T (&ra)[kSteps], T (&rb)[kSteps]) {
+  const auto load_segment = [&](int64_t t0, T(&ra)[kSteps], T(&rb)[kSteps]) {
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
       const int64_t t = t0 + int64_t(y) * kSteps + k;
@@ -124,7 +123,7 @@ __global__ void __launch_bounds__(kChannels* kSegments)
 
   // This thread's kSteps steps of a tile: coefficient a_{t+1} and input grad_h_t of the reversed
   // scan, identity steps past the end. Prefetched one tile ahead, as in the forward kernel.
-  const auto load_segment = [&](int64_t tile, T (&rc)[kSteps], T (&ru)[kSteps]) {
+  const auto load_segment = [&](int64_t tile, T(&rc)[kSteps], T(&ru)[kSteps]) {
 #pragma unroll
     for (int k = 0; k < kSteps; ++k) {
       const int64_t t = tile * kTileSteps + int64_t(y) * kSteps + k;
@@ -197,8 +196,8 @@ at::Tensor scan_forward(const at::Tensor& a_in, const at::Tensor& b_in, const at
   const dim3 grid(unsigned(p.batch * p.channel_tiles())), block(kChannels, kSegments);
   AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_forward_cuda", [&] {
     scan_forward_kernel<scalar_t><<<grid, block, 0, at::cuda::getCurrentCUDAStream()>>>(
-        a.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(),
-        h0.defined() ? h0.data_ptr<scalar_t>() : nullptr, h.data_ptr<scalar_t>(), p);
+        a.data_ptr<scalar_t>(), b.data_ptr<scalar_t>(), h0.defined() ? h0.data_ptr<scalar_t>() : nullptr,
+        h.data_ptr<scalar_t>(), p);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });
   return h;
@@ -207,8 +206,8 @@ at::Tensor scan_forward(const at::Tensor& a_in, const at::Tensor& b_in, const at
 ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at::Tensor& h0_in,
                         const at::Tensor& grad_h_in) {
   check_scan_inputs(a_in, h_in, h0_in);
-  TORCH_CHECK(grad_h_in.sizes() == a_in.sizes(), "cuda::scan_backward: grad_h must have shape ",
-              a_in.sizes(), ", got ", grad_h_in.sizes());
+  TORCH_CHECK(grad_h_in.sizes() == a_in.sizes(), "cuda::scan_backward: grad_h must have shape ", a_in.sizes(), ", got ",
+              grad_h_in.sizes());
   const c10::cuda::CUDAGuard guard(a_in.device());
   const at::Tensor a = a_in.contiguous(), h = h_in.contiguous();
   const at::Tensor grad_h = grad_h_in.to(a.scalar_type()).contiguous();
@@ -218,9 +217,8 @@ ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at
   const dim3 grid(unsigned(p.batch * p.channel_tiles())), block(kChannels, kSegments);
   AT_DISPATCH_FLOATING_TYPES(a.scalar_type(), "mindt_scan_backward_cuda", [&] {
     scan_backward_kernel<scalar_t><<<grid, block, 0, at::cuda::getCurrentCUDAStream()>>>(
-        a.data_ptr<scalar_t>(), h.data_ptr<scalar_t>(),
-        h0.defined() ? h0.data_ptr<scalar_t>() : nullptr, grad_h.data_ptr<scalar_t>(),
-        grads.a.data_ptr<scalar_t>(), grads.b.data_ptr<scalar_t>(),
+        a.data_ptr<scalar_t>(), h.data_ptr<scalar_t>(), h0.defined() ? h0.data_ptr<scalar_t>() : nullptr,
+        grad_h.data_ptr<scalar_t>(), grads.a.data_ptr<scalar_t>(), grads.b.data_ptr<scalar_t>(),
         h0.defined() ? grads.h0.data_ptr<scalar_t>() : nullptr, p);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });

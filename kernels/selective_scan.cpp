@@ -30,8 +30,8 @@ class SelectiveScanFunction : public torch::autograd::Function<SelectiveScanFunc
 
 }  // namespace
 
-void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
-                                 const at::Tensor& b, const at::Tensor& c) {
+void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a, const at::Tensor& b,
+                                 const at::Tensor& c) {
   TORCH_CHECK(x.dim() == 3 && x.size(0) >= 1 && x.size(1) >= 1 && x.size(2) >= 1,
               "selective_scan: x must be a non-empty [batch, L, D], got ", x.sizes());
   TORCH_CHECK(x.scalar_type() == at::kFloat || x.scalar_type() == at::kDouble,
@@ -39,12 +39,13 @@ void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, c
   const int64_t batch = x.size(0), length = x.size(1), channels = x.size(2);
   TORCH_CHECK(delta.sizes() == x.sizes(), "selective_scan: delta must be shaped like x ", x.sizes(), ", got ",
               delta.sizes());
-  TORCH_CHECK(a.dim() == 2 && a.size(0) == channels && a.size(1) >= 1, "selective_scan: A must be [D, N] with D = ",
-              channels, ", got ", a.sizes());
+  TORCH_CHECK(a.dim() == 2 && a.size(0) == channels && a.size(1) >= 1,
+              "selective_scan: A must be [D, N] with D = ", channels, ", got ", a.sizes());
   const int64_t states = a.size(1);
   for (const auto& [name, t] : {std::pair<const char*, const at::Tensor&>{"B", b}, {"C", c}}) {
-    TORCH_CHECK(t.dim() == 3 && t.size(0) == batch && t.size(1) == length && t.size(2) == states, "selective_scan: ",
-                name, " must be [batch, L, N] = [", batch, ", ", length, ", ", states, "], got ", t.sizes());
+    TORCH_CHECK(t.dim() == 3 && t.size(0) == batch && t.size(1) == length && t.size(2) == states,
+                "selective_scan: ", name, " must be [batch, L, N] = [", batch, ", ", length, ", ", states, "], got ",
+                t.sizes());
   }
   for (const at::Tensor* t : {&delta, &a, &b, &c}) {
     TORCH_CHECK(t->scalar_type() == x.scalar_type() && t->device() == x.device(),
@@ -57,11 +58,11 @@ at::Tensor selective_scan_composite(const at::Tensor& x, const at::Tensor& delta
                                     const at::Tensor& b, const at::Tensor& c) {
   check_selective_scan_inputs(x, delta, a, b, c);
   const int64_t batch = x.size(0), length = x.size(1), channels = x.size(2), states = a.size(1);
-  const at::Tensor decay = at::exp(delta.unsqueeze(-1) * a);                  // [batch, L, D, N]
-  const at::Tensor input = (delta * x).unsqueeze(-1) * b.unsqueeze(2);        // [batch, L, D, N]
-  const at::Tensor h = linear_scan(decay.reshape({batch, length, channels * states}),
-                                   input.reshape({batch, length, channels * states}))
-                           .view({batch, length, channels, states});
+  const at::Tensor decay = at::exp(delta.unsqueeze(-1) * a);            // [batch, L, D, N]
+  const at::Tensor input = (delta * x).unsqueeze(-1) * b.unsqueeze(2);  // [batch, L, D, N]
+  const at::Tensor h =
+      linear_scan(decay.reshape({batch, length, channels * states}), input.reshape({batch, length, channels * states}))
+          .view({batch, length, channels, states});
   return at::matmul(h, c.unsqueeze(-1)).squeeze(-1);
 }
 
@@ -70,9 +71,9 @@ at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& delta, const at
   check_selective_scan_inputs(x, delta, a, b, c);
   if (!x.is_cpu()) return selective_scan_composite(x, delta, a, b, c);
   // Checkpoints only when a backward can follow: inference keeps nothing.
-  const bool backward_follows = at::GradMode::is_enabled() && (x.requires_grad() || delta.requires_grad() ||
-                                                               a.requires_grad() || b.requires_grad() ||
-                                                               c.requires_grad());
+  const bool backward_follows =
+      at::GradMode::is_enabled() &&
+      (x.requires_grad() || delta.requires_grad() || a.requires_grad() || b.requires_grad() || c.requires_grad());
   return SelectiveScanFunction::apply(x, delta, a, b, c, backward_follows);
 }
 

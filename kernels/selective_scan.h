@@ -22,8 +22,8 @@ at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& delta, const at
                           const at::Tensor& c);
 
 // Throws a c10::Error naming the offending argument unless the five form a valid problem.
-void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
-                                 const at::Tensor& b, const at::Tensor& c);
+void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a, const at::Tensor& b,
+                                 const at::Tensor& c);
 
 // The composite form from torch ops and linear_scan, differentiable by torch autograd.
 at::Tensor selective_scan_composite(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,

@@ -56,8 +56,7 @@ struct Inputs {
 // vectors load zeros there, so the unused lanes of every buffer stay zero.
 struct StepRows {
   std::vector<Acc> delta, x, delta_x, dy, b, c;
-  explicit StepRows(const Dims& s)
-      : delta(kTile), x(kTile), delta_x(kTile), dy(kTile), b(s.states), c(s.states) {}
+  explicit StepRows(const Dims& s) : delta(kTile), x(kTile), delta_x(kTile), dy(kTile), b(s.states), c(s.states) {}
 
   template <typename T>
   void load(const Inputs<T>& in, const Dims& s, int64_t step, int64_t d0, int64_t nd, const T* grad_y = nullptr) {
@@ -240,8 +239,8 @@ void backward_tile(const Inputs<T>& in, const T* grad_y, const Dims& s, int64_t 
     for (int64_t j = len - 1; j >= 0; --j) {
       const int64_t step = bi * s.length + t0 + j;
       w.rows.load(in, s, step, d0, nd, grad_y);
-      reverse_step(s, step, d0, nd, states + j * plane, states + (j + 1) * plane, w.decays.data() + j * plane, w,
-                   out, grad_a_t);
+      reverse_step(s, step, d0, nd, states + j * plane, states + (j + 1) * plane, w.decays.data() + j * plane, w, out,
+                   grad_a_t);
     }
   }
 }
@@ -285,7 +284,8 @@ SelectiveScanForward selective_scan_forward(const at::Tensor& x, const at::Tenso
   const Dims s = dims_of(x, a);
   SelectiveScanForward result{at::empty(x.sizes(), x.options()), at::Tensor()};
   if (keep_checkpoints) {
-    result.checkpoints = at::empty({s.batch, tiles_of(s), chunks_of(s), s.states, kTile}, x.options().dtype(at::kDouble));
+    result.checkpoints =
+        at::empty({s.batch, tiles_of(s), chunks_of(s), s.states, kTile}, x.options().dtype(at::kDouble));
   }
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "mindt_selective_scan_forward_cpu", [&] {
     forward_loop<scalar_t>(in.view<scalar_t>(), s, result.y.data_ptr<scalar_t>(),
@@ -299,21 +299,21 @@ SelectiveScanGrads selective_scan_backward(const at::Tensor& x, const at::Tensor
                                            const at::Tensor& grad_y) {
   check_selective_scan_inputs(x, delta, a, b, c);
   TORCH_CHECK(x.is_cpu(), "cpu::selective_scan_backward: tensors must be on the CPU, got ", x.device());
-  TORCH_CHECK(grad_y.sizes() == x.sizes(), "cpu::selective_scan_backward: grad_y must have shape ", x.sizes(),
-              ", got ", grad_y.sizes());
+  TORCH_CHECK(grad_y.sizes() == x.sizes(), "cpu::selective_scan_backward: grad_y must have shape ", x.sizes(), ", got ",
+              grad_y.sizes());
   const Contiguous in(x, delta, a, b, c);
   const at::Tensor dy = grad_y.to(x.scalar_type()).contiguous();
   const Dims s = dims_of(x, a);
-  TORCH_CHECK(checkpoints.defined() && checkpoints.scalar_type() == at::kDouble && checkpoints.is_contiguous() &&
-                  checkpoints.sizes() == at::IntArrayRef({s.batch, tiles_of(s), chunks_of(s), s.states, kTile}),
-              "cpu::selective_scan_backward: checkpoints must be the ones selective_scan_forward kept for these inputs");
+  TORCH_CHECK(
+      checkpoints.defined() && checkpoints.scalar_type() == at::kDouble && checkpoints.is_contiguous() &&
+          checkpoints.sizes() == at::IntArrayRef({s.batch, tiles_of(s), chunks_of(s), s.states, kTile}),
+      "cpu::selective_scan_backward: checkpoints must be the ones selective_scan_forward kept for these inputs");
   SelectiveScanGrads grads{at::empty(x.sizes(), x.options()), at::empty(x.sizes(), x.options()), at::Tensor(),
                            at::zeros(b.sizes(), b.options()), at::zeros(c.sizes(), c.options())};
   at::Tensor grad_a_t = at::zeros({s.batch, s.states, s.channels}, x.options().dtype(at::kDouble));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "mindt_selective_scan_backward_cpu", [&] {
     const Gradients<scalar_t> out{grads.x.data_ptr<scalar_t>(), grads.delta.data_ptr<scalar_t>(),
-                                  grads.b.data_ptr<scalar_t>(), grads.c.data_ptr<scalar_t>(),
-                                  grad_a_t.data_ptr<Acc>()};
+                                  grads.b.data_ptr<scalar_t>(), grads.c.data_ptr<scalar_t>(), grad_a_t.data_ptr<Acc>()};
     backward_loop<scalar_t>(in.view<scalar_t>(), dy.data_ptr<scalar_t>(), s, checkpoints.data_ptr<Acc>(), out);
   });
   grads.a = grad_a_t.sum(0).t().to(x.scalar_type()).contiguous();

@@ -7,7 +7,8 @@ const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
       {"train",
        "train a decision model offline on a D4RL-format dataset, from a YAML config",
-       "mindt train CONFIG [--set key.path=value ...] [--out RUN_DIR]\n       mindt train --resume RUN_DIR [--set train.steps=N]",
+       "mindt train CONFIG [--set key.path=value ...] [--out RUN_DIR]\n       mindt train --resume RUN_DIR [--set "
+       "train.steps=N]",
        "Trains the decision model the config describes (model.backbone picks the sequence model) on\n"
        "data.path with DT's recipe: K-step windows, masked MSE on actions, AdamW with warm-up, gradient\n"
        "clipping. Writes RUN_DIR/config.yaml, log.jsonl (step, loss, lr, samples/s) and checkpoint.pt\n"
@@ -35,7 +36,8 @@ const std::vector<CommandSpec>& all_commands() {
        run_eval},
       {"sac train",
        "train a behaviour policy online with Soft Actor-Critic in one of our MuJoCo envs",
-       "mindt sac train ENV [--config FILE] [--set key=value ...] [--out RUN_DIR]\n       mindt sac train --resume RUN_DIR [--set steps=N]",
+       "mindt sac train ENV [--config FILE] [--set key=value ...] [--out RUN_DIR]\n       mindt sac train --resume "
+       "RUN_DIR [--set steps=N]",
        "Soft Actor-Critic as D4RL trained its behaviour policies (rlkit: 256x256 ReLU MLPs, tanh-Gaussian\n"
        "policy, twin Q networks with target networks, automatic entropy tuning, one gradient step per\n"
        "environment step); defaults and every key in configs/sac.yaml. Writes RUN_DIR/config.yaml,\n"
@@ -70,7 +72,8 @@ const std::vector<CommandSpec>& all_commands() {
        "checkpoints the run in progress. With --jobs N, N runs train at once, each in its own\n"
        "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.",
        {{"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
-        {"datasets", "D,D,...", "medium, medium-replay, medium-expert (the datasets with presets in configs/)", "medium,medium-replay,medium-expert"},
+        {"datasets", "D,D,...", "medium, medium-replay, medium-expert (the datasets with presets in configs/)",
+         "medium,medium-replay,medium-expert"},
         {"backbones", "B,B,...", "backbones to compare", "transformer,mingru,minlstm"},
         {"seeds", "S,S,...", "training seeds", "0,1,2"},
         {"steps", "N", "training steps per run (default: the preset's, DT's 100000)", ""},
@@ -82,7 +85,9 @@ const std::vector<CommandSpec>& all_commands() {
         {"data-dir", "DIR", "where the datasets are (made by `mindt data make`)", "data"},
         {"configs", "DIR", "the presets' folder (default: the source tree's configs/)", ""},
         {"out", "DIR", "where the runs go", "runs/sweep"},
-        {"jobs", "N", "runs trained at once, each in its own process; the cores are shared among them unless OMP_NUM_THREADS is set", "1"},
+        {"jobs", "N",
+         "runs trained at once, each in its own process; the cores are shared among them unless OMP_NUM_THREADS is set",
+         "1"},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
         {"json", "", "print the scores as JSON instead of tables", ""},
         {"report", "", "train nothing: the table of the runs finished so far (cells with fewer seeds say so)", ""},
@@ -108,7 +113,8 @@ const std::vector<CommandSpec>& all_commands() {
         {"batch", "B", "sequences per step", "64"},
         {"lr", "X", "AdamW learning rate (linear warm-up over 100 steps)", "1e-3"},
         {"threads", "N", "CPU threads (default: torch's choice)", ""},
-        {"json-out", "FILE", "also write the runs as JSON to FILE after each run; runs already in FILE are not redone", ""},
+        {"json-out", "FILE", "also write the runs as JSON to FILE after each run; runs already in FILE are not redone",
+         ""},
         {"report", "", "train nothing: the table of the runs in --json-out so far (cells with fewer seeds say so)", ""},
         {"checkpoint-dir", "DIR", "where runs in progress keep their checkpoints", "runs/copytask"},
         {"checkpoint-every", "N", "training steps between checkpoints (0: none)", "100"},
@@ -130,7 +136,8 @@ const std::vector<CommandSpec>& all_commands() {
         {"reps", "N", "at most N timed repetitions per measurement (median reported)", "20"},
         {"no-layers", "", "skip the layer comparison", ""},
         {"selective", "", "add Mamba's selective scan (N = 16): fused kernel vs the materialised-state composite", ""},
-        {"max-gib", "GIB", "with --selective: skip the composite where it is expected to need more tensor memory than this", "8"},
+        {"max-gib", "GIB",
+         "with --selective: skip the composite where it is expected to need more tensor memory than this", "8"},
         {"quick", "", "small sizes for a smoke test (D=32, T=64,512 unless given)", ""}},
        bench::run_bench_scan},
       {"bench models",

@@ -26,8 +26,8 @@ CopyTrainOptions run_options(const CopyTrainOptions& base, const std::string& ba
   o.layers = layers;
   o.seed = uint64_t(seed);
   if (checkpoint_every > 0) {
-    o.checkpoint_path = checkpoint_dir + "/" + backbone + "-" + std::to_string(layers) + "layers-seed" +
-                        std::to_string(seed) + ".pt";
+    o.checkpoint_path =
+        checkpoint_dir + "/" + backbone + "-" + std::to_string(layers) + "layers-seed" + std::to_string(seed) + ".pt";
     o.checkpoint_every = checkpoint_every;
   }
   return o;
@@ -50,7 +50,8 @@ int run_copytask(const ParsedArgs& args) {
   if (base.task.tokens < 1 || base.task.tokens > base.task.length) {
     throw UsageError("mindt copytask: --tokens must be between 1 and --length");
   }
-  if (base.steps < 1 || base.batch < 1 || base.dim < 1) throw UsageError("mindt copytask: --steps, --batch and --dim must be positive");
+  if (base.steps < 1 || base.batch < 1 || base.dim < 1)
+    throw UsageError("mindt copytask: --steps, --batch and --dim must be positive");
   const int64_t checkpoint_every = args.int_value("checkpoint-every");
   if (checkpoint_every < 0) throw UsageError("mindt copytask: --checkpoint-every must be 0 (none) or positive");
   const std::string checkpoint_dir = args.text("checkpoint-dir");
@@ -60,7 +61,8 @@ int run_copytask(const ParsedArgs& args) {
   const std::string json_out = args.value_or("json-out", "");
   const bool report_only = args.flag("report");  // the table of the runs in --json-out; trains nothing
   if (report_only && json_out.empty()) throw UsageError("mindt copytask: --report reads the runs from --json-out FILE");
-  if (report_only && !std::filesystem::exists(json_out)) throw std::runtime_error(json_out + ": no such file to report on");
+  if (report_only && !std::filesystem::exists(json_out))
+    throw std::runtime_error(json_out + ": no such file to report on");
   const std::vector<CopyRun> earlier = json_out.empty() ? std::vector<CopyRun>{} : read_copy_runs(json_out, base);
   std::vector<CopyRun> runs;
   // What the file gets: this grid's runs, then earlier runs of the same setting outside this grid.
@@ -108,9 +110,11 @@ int run_copytask(const ParsedArgs& args) {
         } catch (const Interrupted&) {
           std::cerr << "\ninterrupted after " << runs.size() << " of " << total << " runs"
                     << (json_out.empty() || runs.empty() ? std::string("") : "; they are in " + json_out)
-                    << (o.checkpoint_path.empty() ? std::string("")
-                                                  : "; the run in progress has its last checkpoint in " + o.checkpoint_path)
-                    << (json_out.empty() && o.checkpoint_path.empty() ? "\n" : "\nthe same command continues from there\n");
+                    << (o.checkpoint_path.empty()
+                            ? std::string("")
+                            : "; the run in progress has its last checkpoint in " + o.checkpoint_path)
+                    << (json_out.empty() && o.checkpoint_path.empty() ? "\n"
+                                                                      : "\nthe same command continues from there\n");
           return 130;
         }
         if (progress) {

@@ -50,14 +50,16 @@ int run_data_info(const ParsedArgs& args) {
     }
     if (scored) o.field("normalized_score", score);
     o.key("keys").begin_array();
-    for (const auto& k : keys) o.begin_object().field("key", k.key).field("dtype", k.dtype).field("shape", k.shape).end_object();
+    for (const auto& k : keys)
+      o.begin_object().field("key", k.key).field("dtype", k.dtype).field("shape", k.shape).end_object();
     std::cout << o.end_array().end_object().str() << "\n";
     return 0;
   }
   std::cout << std::fixed << std::setprecision(1);
   std::cout << path << "\n"
             << "  env           " << (env.env.empty() ? env.how : env.env + " (" + env.how + ")") << "\n"
-            << "  transitions   " << d.size() << "  (observations " << d.obs_dim() << ", actions " << d.act_dim() << ")\n"
+            << "  transitions   " << d.size() << "  (observations " << d.obs_dim() << ", actions " << d.act_dim()
+            << ")\n"
             << "  episodes      " << e.episodes << ": " << e.terminated << " terminated, " << e.timeouts
             << " truncated by timeout, " << e.unfinished << " unfinished tail\n";
   if (e.finished > 0) {

@@ -30,7 +30,8 @@ int run_data_make(const ParsedArgs& args) {
       std::cerr << "[data make] " << out << " exists; keeping it\n";
       return 0;
     }
-    if (!args.flag("force")) throw std::runtime_error(out + " exists; pass --force to replace it (or --if-absent to keep it)");
+    if (!args.flag("force"))
+      throw std::runtime_error(out + " exists; pass --force to replace it (or --if-absent to keep it)");
   }
   o.transitions = args.int_value("transitions");
   if (o.transitions < 1) throw UsageError("mindt data make: --transitions must be ≥ 1");

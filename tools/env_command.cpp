@@ -14,7 +14,8 @@
 namespace mindt::cli {
 
 int run_env_check(const ParsedArgs& args) {
-  if (args.positionals().size() != 1) throw UsageError("mindt env check: expected one ENV (halfcheetah, hopper, walker2d)");
+  if (args.positionals().size() != 1)
+    throw UsageError("mindt env check: expected one ENV (halfcheetah, hopper, walker2d)");
   const std::string name = args.positionals()[0];
   const int64_t episodes = args.int_value("episodes");
   const int64_t num_envs = std::min<int64_t>(args.int_value("envs"), episodes);

@@ -35,7 +35,8 @@ int run_eval(const ParsedArgs& args) {
   o.mode = parse_inference_mode(args.value_or("mode", c.eval.mode));
   o.reward_scale = c.data.reward_scale;
   o.seeds.clear();
-  for (int64_t s : parse_integers(args.value_or("seeds", "0"), "mindt eval", "seeds", 0)) o.seeds.push_back(static_cast<uint64_t>(s));
+  for (int64_t s : parse_integers(args.value_or("seeds", "0"), "mindt eval", "seeds", 0))
+    o.seeds.push_back(static_cast<uint64_t>(s));
   if (o.episodes < 1) throw UsageError("mindt eval: --episodes must be at least 1");
   const auto results = evaluate(loaded.model, o);
   const std::string json = results_json(o, results);

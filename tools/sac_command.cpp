@@ -21,13 +21,16 @@ int run_sac_train(const ParsedArgs& args) {
     options.resume = true;
     options.run_dir = *resume;
     const std::string saved = (std::filesystem::path(*resume) / "config.yaml").string();
-    if (!std::filesystem::exists(saved)) throw std::runtime_error(*resume + ": not a SAC run directory (no config.yaml)");
+    if (!std::filesystem::exists(saved))
+      throw std::runtime_error(*resume + ": not a SAC run directory (no config.yaml)");
     config = config::load_sac_config(saved, overrides);
   } else {
-    if (args.positionals().size() != 1) throw UsageError("mindt sac train: expected one ENV (halfcheetah, hopper or walker2d)");
+    if (args.positionals().size() != 1)
+      throw UsageError("mindt sac train: expected one ENV (halfcheetah, hopper or walker2d)");
     overrides.insert(overrides.begin(), "env=" + args.positionals()[0]);
     const std::string file = args.value_or("config", "");
-    config = file.empty() ? config::parse_sac_config("{}", "defaults", overrides) : config::load_sac_config(file, overrides);
+    config =
+        file.empty() ? config::parse_sac_config("{}", "defaults", overrides) : config::load_sac_config(file, overrides);
     options.run_dir = args.value_or("out", "runs/sac-" + config.env + "-seed" + std::to_string(config.seed));
   }
   options.progress = !args.flag("quiet");

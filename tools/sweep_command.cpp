@@ -110,8 +110,9 @@ int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>&
       const int64_t step = logged_step(sweep::run_dir_of(out_dir, cell));
       std::cerr << (&r == &running.front() ? " " : "; ") << cell.experiment() << " " << cell.backbone << " seed "
                 << cell.seed << " "
-                << (step >= cell.config.train.steps ? "evaluating"
-                                                    : "step " + std::to_string(step) + "/" + std::to_string(cell.config.train.steps));
+                << (step >= cell.config.train.steps
+                        ? "evaluating"
+                        : "step " + std::to_string(step) + "/" + std::to_string(cell.config.train.steps));
     }
     std::cerr << "\n";
   };
@@ -140,7 +141,8 @@ int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>&
       }
       const std::string log = run_dir.string() + ".log";
       running.push_back({i, ChildProcess::start(arguments, log, environment), log});
-      if (progress) std::cerr << label_of(cell, i, cells.size()) << (resume ? ": resuming" : ": training") << " (" << log << ")\n";
+      if (progress)
+        std::cerr << label_of(cell, i, cells.size()) << (resume ? ": resuming" : ": training") << " (" << log << ")\n";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     for (auto it = running.begin(); it != running.end();) {
@@ -168,8 +170,8 @@ int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>&
     }
   }
   if (!failed.empty()) {
-    throw std::runtime_error(std::to_string(failed.size()) + (failed.size() == 1 ? " run" : " runs") +
-                             " failed (see " + failed.front() + (failed.size() > 1 ? " and the others above" : "") + ")");
+    throw std::runtime_error(std::to_string(failed.size()) + (failed.size() == 1 ? " run" : " runs") + " failed (see " +
+                             failed.front() + (failed.size() > 1 ? " and the others above" : "") + ")");
   }
   return stopping ? 130 : 0;
 }
@@ -220,8 +222,9 @@ int run_sweep(const ParsedArgs& args) {
   if (report_only) to_train.clear();
   {
     CtrlC ctrl_c;
-    const int status = jobs > 1 ? train_in_children(cells, to_train, out_dir, static_cast<size_t>(jobs), progress, by_cell)
-                                : train_in_process(cells, to_train, out_dir, progress, by_cell);
+    const int status = jobs > 1
+                           ? train_in_children(cells, to_train, out_dir, static_cast<size_t>(jobs), progress, by_cell)
+                           : train_in_process(cells, to_train, out_dir, progress, by_cell);
     if (status == 130) {
       std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
       return 130;

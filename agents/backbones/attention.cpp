@@ -6,8 +6,7 @@ namespace mindt::backbones {
 
 CausalSelfAttention::CausalSelfAttention(int64_t dim, int64_t n_heads, double dropout)
     : dim_(dim), n_heads_(n_heads), dropout_(dropout) {
-  TORCH_CHECK(dim % n_heads == 0, "transformer: embed_dim (", dim, ") must be divisible by n_heads (",
-              n_heads, ")");
+  TORCH_CHECK(dim % n_heads == 0, "transformer: embed_dim (", dim, ") must be divisible by n_heads (", n_heads, ")");
   qkv_ = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
   proj_ = register_module("proj", torch::nn::Linear(dim, dim));
 }

@@ -33,7 +33,8 @@ MambaMixer::MambaMixer(const MambaOptions& o)
     torch::NoGradGuard no_grad;
     const double bound = 1.0 / std::sqrt(static_cast<double>(dt_rank_));
     dt_proj_->weight.uniform_(-bound, bound);
-    const at::Tensor dt = (at::rand({inner_}) * (std::log(0.1) - std::log(1e-3)) + std::log(1e-3)).exp().clamp_min(1e-4);
+    const at::Tensor dt =
+        (at::rand({inner_}) * (std::log(0.1) - std::log(1e-3)) + std::log(1e-3)).exp().clamp_min(1e-4);
     dt_proj_->bias.copy_(dt + at::log(-at::expm1(-dt)));  // the inverse of softplus
   }
 }
@@ -50,8 +51,8 @@ at::Tensor MambaMixer::forward(const at::Tensor& u) {
   const int64_t length = u.size(1);
   const std::vector<at::Tensor> xz = in_proj_->forward(u).chunk(2, -1);
   // Causal depthwise convolution: pad d_conv − 1 on the left (conv1d pads both sides; keep the first L).
-  const at::Tensor conv = at::conv1d(xz[0].transpose(1, 2), conv_weight_.unsqueeze(1), conv_bias_, 1, d_conv_ - 1,
-                                     1, inner_);
+  const at::Tensor conv =
+      at::conv1d(xz[0].transpose(1, 2), conv_weight_.unsqueeze(1), conv_bias_, 1, d_conv_ - 1, 1, inner_);
   const at::Tensor x = at::silu(conv.narrow(2, 0, length).transpose(1, 2));  // [B, L, inner]
 
   const Selection s = select(x);
@@ -72,7 +73,7 @@ at::Tensor MambaMixer::step(const at::Tensor& u, MixerState& state) {
   const at::Tensor x = at::silu((window * conv_weight_).sum(-1) + conv_bias_);  // [B, inner]
 
   const Selection s = select(x);
-  const at::Tensor a = at::exp(s.dt.unsqueeze(-1) * a_matrix());    // [B, inner, N]
+  const at::Tensor a = at::exp(s.dt.unsqueeze(-1) * a_matrix());     // [B, inner, N]
   const at::Tensor b = (s.dt * x).unsqueeze(-1) * s.b.unsqueeze(1);  // [B, inner, N]
   state[1] = a * state[1] + b;
   const at::Tensor y = at::matmul(state[1], s.c.unsqueeze(-1)).squeeze(-1) + x * d_skip_;

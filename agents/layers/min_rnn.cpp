@@ -9,8 +9,8 @@ namespace mindt::layers {
 MinRnnImpl::MinRnnImpl(MinRnnKind kind, const MinRnnOptions& options)
     : kind_(kind), options_(options), inner_dim_(static_cast<int64_t>(options.dim() * options.expansion())) {
   TORCH_CHECK(options.dim() > 0, "MinRnn: dim must be positive, got ", options.dim());
-  TORCH_CHECK(inner_dim_ > 0, "MinRnn: dim × expansion must be at least 1, got ", options.dim(),
-              " × ", options.expansion());
+  TORCH_CHECK(inner_dim_ > 0, "MinRnn: dim × expansion must be at least 1, got ", options.dim(), " × ",
+              options.expansion());
   const int64_t n_proj = kind == MinRnnKind::kMinGru ? 2 : 3;
   gates_ = register_module("gates", torch::nn::Linear(options.dim(), n_proj * inner_dim_));
   if (inner_dim_ != options.dim()) {
@@ -23,8 +23,8 @@ kernels::GateKind MinRnnImpl::gate_kind() const {
 }
 
 at::Tensor MinRnnImpl::pre_activations(const at::Tensor& x) {
-  TORCH_CHECK(x.size(-1) == options_.dim(), "MinRnn: input's last dim must be ", options_.dim(),
-              ", got shape ", x.sizes());
+  TORCH_CHECK(x.size(-1) == options_.dim(), "MinRnn: input's last dim must be ", options_.dim(), ", got shape ",
+              x.sizes());
   return gates_->forward(x);
 }
 

@@ -11,7 +11,8 @@ namespace mindt {
 c10::Device resolve_device(const std::string& device) {
   if (device == "cpu") return c10::Device(c10::kCPU);
   if (device == "cuda") {
-    if (!torch::cuda::is_available()) throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
+    if (!torch::cuda::is_available())
+      throw std::runtime_error("device: cuda was asked for, but no CUDA device is visible");
     return c10::Device(c10::kCUDA, 0);
   }
   return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);

@@ -71,7 +71,6 @@ void extend(Array2D& to, const Array2D& from, int64_t rows) {
   to.rows += rows;
 }
 
-
 // Batches of 16 rows gain nothing from intra-op threads, and OpenMP's barriers stall for
 // milliseconds whenever another process holds a core (measured: 22× slower under one busy core).
 struct SingleThreaded {

@@ -46,8 +46,10 @@ void annotate_policy(datasets::D4rlDataset& d, const LoadedPolicy& p) {
 // medium-replay: the first `until` transitions of a SAC run's replay buffer.
 datasets::D4rlDataset replay_rows(const MakeOptions& o) {
   if (o.sac_run.empty()) {
-    throw std::invalid_argument("medium-replay is the replay buffer of a SAC run up to its medium policy; "
-                                "give --sac-run RUN_DIR (from `mindt sac train " + o.name.env + "`) and --until STEP");
+    throw std::invalid_argument(
+        "medium-replay is the replay buffer of a SAC run up to its medium policy; "
+        "give --sac-run RUN_DIR (from `mindt sac train " +
+        o.name.env + "`) and --until STEP");
   }
   datasets::ReadOptions read;
   read.infos = true;

@@ -27,11 +27,11 @@ struct MakeOptions {
   DatasetName name;
   int64_t transitions = 1000000;  // rows (per part for medium-expert)
   uint64_t seed = 0;
-  std::string policies_dir;        // the shipped behaviour policies (agents/behaviour_policies)
-  std::string policy;              // the (medium) policy file instead of the shipped one
-  std::string expert_policy;       // medium-expert: the expert policy file instead of the shipped one
-  std::string sac_run;             // medium-replay: the SAC run whose replay buffer to use
-  int64_t until = -1;              // medium-replay: keep the buffer's first rows (-1: all)
+  std::string policies_dir;   // the shipped behaviour policies (agents/behaviour_policies)
+  std::string policy;         // the (medium) policy file instead of the shipped one
+  std::string expert_policy;  // medium-expert: the expert policy file instead of the shipped one
+  std::string sac_run;        // medium-replay: the SAC run whose replay buffer to use
+  int64_t until = -1;         // medium-replay: keep the buffer's first rows (-1: all)
   // Progress of each rollout: what is being rolled out ("medium policy"), rows done and wanted.
   std::function<void(const std::string& what, int64_t done, int64_t total)> progress;
 };

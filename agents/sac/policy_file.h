@@ -16,8 +16,8 @@ namespace mindt::sac {
 struct PolicyInfo {
   std::string env;
   int64_t hidden = 256;
-  int64_t step = 0;         // SAC environment steps when the policy was saved
-  double eval_return = 0;   // its mean return over deterministic evaluation episodes
+  int64_t step = 0;        // SAC environment steps when the policy was saved
+  double eval_return = 0;  // its mean return over deterministic evaluation episodes
 };
 
 struct LoadedPolicy {

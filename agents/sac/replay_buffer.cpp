@@ -104,7 +104,8 @@ void ReplayBuffer::load_dataset(const datasets::D4rlDataset& d, int64_t added) {
   auto fail = [&](const std::string& what) { throw std::runtime_error("replay buffer: " + what); };
   if (n > capacity_) fail(std::to_string(n) + " transitions do not fit its capacity " + std::to_string(capacity_));
   if (added < n) fail("it claims fewer transitions added than it holds");
-  if (d.obs_dim() != obs_dim_ || d.act_dim() != act_dim_ || d.next_observations.rows != n) fail("its shapes do not match the env");
+  if (d.obs_dim() != obs_dim_ || d.act_dim() != act_dim_ || d.next_observations.rows != n)
+    fail("its shapes do not match the env");
   for (const char* key : {"qpos", "qvel", "action_log_probs"}) {
     if (!d.infos.count(key) || d.infos.at(key).rows != n) fail(std::string("infos/") + key + " is missing or short");
   }

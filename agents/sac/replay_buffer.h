@@ -17,8 +17,8 @@ struct Transition {
   const double* action;
   double reward;
   const double* next_observation;
-  bool terminal;  // the env ended the episode (the agent fell): no bootstrapping
-  bool timeout;   // the time limit (or a cut) ended it: bootstrap from next_observation
+  bool terminal;       // the env ended the episode (the agent fell): no bootstrapping
+  bool timeout;        // the time limit (or a cut) ended it: bootstrap from next_observation
   const double* qpos;  // simulator state before the action
   const double* qvel;
   double action_log_prob;

@@ -36,7 +36,7 @@ SacAgent::SacAgent(const config::SacConfig& config, int obs_dim, int act_dim, co
       q1_target_(obs_dim, act_dim, config.hidden),
       q2_target_(obs_dim, act_dim, config.hidden) {
   for (torch::nn::Module* m : std::initializer_list<torch::nn::Module*>{policy_.get(), q1_.get(), q2_.get(),
-                                                                          q1_target_.get(), q2_target_.get()}) {
+                                                                        q1_target_.get(), q2_target_.get()}) {
     m->to(device);
   }
   copy_parameters(*q1_, *q1_target_);
@@ -44,7 +44,8 @@ SacAgent::SacAgent(const config::SacConfig& config, int obs_dim, int act_dim, co
   for (auto& p : q1_target_->parameters()) p.set_requires_grad(false);
   for (auto& p : q2_target_->parameters()) p.set_requires_grad(false);
   log_alpha_ = torch::zeros({1}, torch::TensorOptions().device(device)).set_requires_grad(true);
-  policy_optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(), torch::optim::AdamOptions(config.actor_lr));
+  policy_optimizer_ =
+      std::make_unique<torch::optim::Adam>(policy_->parameters(), torch::optim::AdamOptions(config.actor_lr));
   std::vector<at::Tensor> q_parameters = q1_->parameters();
   for (const auto& p : q2_->parameters()) q_parameters.push_back(p);
   q_optimizer_ = std::make_unique<torch::optim::Adam>(q_parameters, torch::optim::AdamOptions(config.critic_lr));

@@ -28,9 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-at::Tensor to_tensor(const std::vector<double>& v) {
-  return at::tensor(v, at::kDouble).to(at::kFloat).unsqueeze(0);
-}
+at::Tensor to_tensor(const std::vector<double>& v) { return at::tensor(v, at::kDouble).to(at::kFloat).unsqueeze(0); }
 
 std::string snapshot_name(int64_t step) {
   char name[64];

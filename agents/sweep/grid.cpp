@@ -76,8 +76,7 @@ void check_same_config(const fs::path& run_dir, config::Config wanted) {
   if (a == b) return;
   std::stringstream sa(a), sb(b);
   std::string la, lb;
-  while (std::getline(sa, la) && std::getline(sb, lb) && la == lb) {
-  }
+  while (std::getline(sa, la) && std::getline(sb, lb) && la == lb) {}
   auto trim = [](const std::string& line) { return line.substr(std::min(line.find_first_not_of(' '), line.size())); };
   throw std::runtime_error(run_dir.string() + " holds a run with another config (it has '" + trim(la) +
                            "', this sweep asks for '" + trim(lb) + "'); use another --out, or delete that run");

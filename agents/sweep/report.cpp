@@ -35,8 +35,8 @@ std::string scores_json(const config::Config& first, const std::vector<CellResul
 std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
   std::ostringstream out;
   out << "D4RL-normalized score, " << (grid.seeds.size() == 1 ? "one seed" : "mean ± std over seeds") << "; "
-            << first.train.steps << " training steps, " << first.eval.episodes << " episodes per target and seed, "
-            << first.eval.mode << " mode\n";
+      << first.train.steps << " training steps, " << first.eval.episodes << " episodes per target and seed, "
+      << first.eval.mode << " mode\n";
   const size_t n_targets = results.front().targets.size();
   const size_t rows = grid.envs.size() * grid.datasets.size();
   for (size_t k = 0; k < n_targets; ++k) {

@@ -76,7 +76,8 @@ TEST(BackboneFactory, UnknownNameListsTheValidOnes) {
     Backbone backbone(m);
     FAIL() << "an unknown backbone was accepted";
   } catch (const c10::Error& e) {
-    EXPECT_HAS(std::string(e.what_without_backtrace()), "unknown backbone 'rwkv'; valid backbones: transformer, mingru, minlstm, gru, lstm, mamba");
+    EXPECT_HAS(std::string(e.what_without_backtrace()),
+               "unknown backbone 'rwkv'; valid backbones: transformer, mingru, minlstm, gru, lstm, mamba");
   }
 }
 

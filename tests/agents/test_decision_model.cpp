@@ -98,8 +98,9 @@ TEST_P(EveryDecisionModel, RecurrentModeCarriesStateBeyondTheWindow) {
   // forgets within a few tokens at initialisation).
   const at::Tensor whole = model->forward(w.states, a_recurrent, w.returns, at::arange(T, at::kLong).expand({2, T}));
   EXPECT_LT(relative_error(a_recurrent, whole), 1e-5);
-  const at::Tensor windowed = model->forward(w.states.narrow(1, T - K, K), a_window.narrow(1, T - K, K),
-                                             w.returns.narrow(1, T - K, K), at::arange(T - K, T, at::kLong).expand({2, K}));
+  const at::Tensor windowed =
+      model->forward(w.states.narrow(1, T - K, K), a_window.narrow(1, T - K, K), w.returns.narrow(1, T - K, K),
+                     at::arange(T - K, T, at::kLong).expand({2, K}));
   EXPECT_LT(relative_error(a_window.select(1, T - 1), windowed.select(1, K - 1)), 1e-5);
 }
 
@@ -162,8 +163,9 @@ TEST(Checkpoint, RefusesAnotherBackbone) {
   save_model(path, mingru, config);
 
   DecisionModel transformer = make_model("transformer");
-  EXPECT_HAS(load_error(path, transformer), path + ": the checkpoint holds a 'mingru' decision model; it cannot be "
-                                                   "loaded into a 'transformer' model");
+  EXPECT_HAS(load_error(path, transformer), path +
+                                                ": the checkpoint holds a 'mingru' decision model; it cannot be "
+                                                "loaded into a 'transformer' model");
   DecisionModel wider(tiny_model_config("mingru"), kStateDim + 1, kActDim);
   EXPECT_HAS(load_error(path, wider), "takes states of 5 and actions of 3 dims; this model 6 and 3");
   config::ModelConfig deeper_config = tiny_model_config("mingru");
@@ -207,7 +209,8 @@ TEST(DecisionModel, RejectsTimestepsBeyondTheEmbedding) {
     model->forward(w.states, w.actions, w.returns, w.timesteps);
     FAIL();
   } catch (const c10::Error& e) {
-    EXPECT_HAS(std::string(e.what_without_backtrace()), "timesteps must lie in [0, 100) (model.max_ep_len), got [100, 100]");
+    EXPECT_HAS(std::string(e.what_without_backtrace()),
+               "timesteps must lie in [0, 100) (model.max_ep_len), got [100, 100]");
   }
 }
 

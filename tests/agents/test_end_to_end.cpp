@@ -1,6 +1,7 @@
 // The user's main loop on a dataset the test makes itself: rollouts of a fixed deterministic policy in
-// our HalfCheetah (no early termination, so every episode is 1000 steps of real control), written with our D4RL writer, trained on with every backbone and evaluated in the env.
-// Behaviour cloning is the sanity check: the trained model must reproduce the policy's actions.
+// our HalfCheetah (no early termination, so every episode is 1000 steps of real control), written with our D4RL writer,
+// trained on with every backbone and evaluated in the env. Behaviour cloning is the sanity check: the trained model
+// must reproduce the policy's actions.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 

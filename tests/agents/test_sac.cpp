@@ -41,7 +41,8 @@ TEST(TanhGaussianPolicy, LogDensityMatchesAFloat64HandComputation) {
   const at::Tensor h = at::relu(at::linear(at::relu(at::linear(obs, policy->fc0->weight, policy->fc0->bias)),
                                            policy->fc1->weight, policy->fc1->bias));
   const at::Tensor mean = at::linear(h, policy->last_fc->weight, policy->last_fc->bias);
-  const at::Tensor log_std = at::linear(h, policy->last_fc_log_std->weight, policy->last_fc_log_std->bias).clamp(-20, 2);
+  const at::Tensor log_std =
+      at::linear(h, policy->last_fc_log_std->weight, policy->last_fc_log_std->bias).clamp(-20, 2);
   const at::Tensor u = at::atanh(s.action);
   const at::Tensor z = (u - mean) / log_std.exp();
   const at::Tensor expected =
@@ -53,8 +54,8 @@ TEST(TanhGaussianPolicy, LogDensityMatchesAFloat64HandComputation) {
 
 Transition row(int k, std::vector<double>& scratch) {
   scratch.assign(64, double(k));
-  return {scratch.data(), scratch.data(), double(k), scratch.data(), k % 7 == 6, false, scratch.data(), scratch.data(),
-          -double(k)};
+  return {scratch.data(), scratch.data(), double(k),      scratch.data(), k % 7 == 6,
+          false,          scratch.data(), scratch.data(), -double(k)};
 }
 
 TEST(ReplayBuffer, KeepsTheNewestRowsOldestFirstAndRoundTrips) {

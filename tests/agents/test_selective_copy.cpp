@@ -1,8 +1,8 @@
 // The selective-copying task's data: the data tokens sit among filler in order, the markers follow,
 // the targets are those data tokens, and a seeded generator gives the same batch again. Training:
 // a run stopped part-way continues from its checkpoint to exactly the uninterrupted run's numbers.
-#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -126,7 +126,8 @@ TEST_F(CopyCheckpoint, AnUnreadableCheckpointIsAClearError) {
     train_selective_copy(o);
     FAIL() << "a corrupt checkpoint was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(path() + ": not a readable copytask checkpoint"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path() + ": not a readable copytask checkpoint"), std::string::npos)
+        << e.what();
   }
 }
 

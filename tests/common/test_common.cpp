@@ -36,10 +36,17 @@ std::vector<double> random_doubles(std::mt19937_64& rng, int n) {
   std::vector<double> xs;
   for (int i = 0; i < n; ++i) {
     switch (kind(rng)) {
-      case 0: xs.push_back(std::ldexp(mantissa(rng), exponent(rng))); break;
-      case 1: xs.push_back(std::round(mantissa(rng) * 1e6)); break;
-      case 2: xs.push_back(mantissa(rng) * 1e4); break;
-      default: xs.push_back(static_cast<float>(mantissa(rng)));  // a float32 value widened
+      case 0:
+        xs.push_back(std::ldexp(mantissa(rng), exponent(rng)));
+        break;
+      case 1:
+        xs.push_back(std::round(mantissa(rng) * 1e6));
+        break;
+      case 2:
+        xs.push_back(mantissa(rng) * 1e4);
+        break;
+      default:
+        xs.push_back(static_cast<float>(mantissa(rng)));  // a float32 value widened
     }
   }
   return xs;
@@ -70,7 +77,9 @@ TEST(JsonWriter, WritesTheShapesLogsUse) {
   w.begin_object().field("step", int64_t{100}).field("loss", 0.25).key("eval").begin_array();
   w.begin_object().field("target", 3600.0).field("ok", true).end_object();
   w.end_array().field("env", "hop\"per\n").key("none").null().end_object();
-  EXPECT_EQ(w.str(), R"({"step": 100, "loss": 0.25, "eval": [{"target": 3600, "ok": true}], "env": "hop\"per\u000a", "none": null})");
+  EXPECT_EQ(
+      w.str(),
+      R"({"step": 100, "loss": 0.25, "eval": [{"target": 3600, "ok": true}], "env": "hop\"per\u000a", "none": null})");
 
   json::Writer rows;
   rows.begin_array(/*one_per_line=*/true).value(1).value(2).end_array();

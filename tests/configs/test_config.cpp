@@ -36,9 +36,9 @@ TEST(Config, ResolvedYamlRoundTrips) {
 }
 
 TEST(Config, OverridesApplyInOrderAndCreateSections) {
-  const Config c = parse_config("model: {backbone: transformer}", "x.yaml",
-                                {"model.backbone=mingru", "model.mingru.expansion=2", "train.lr=1e-3",
-                                 "train.lr=5e-4", "data.path=/tmp/x.hdf5"});
+  const Config c = parse_config(
+      "model: {backbone: transformer}", "x.yaml",
+      {"model.backbone=mingru", "model.mingru.expansion=2", "train.lr=1e-3", "train.lr=5e-4", "data.path=/tmp/x.hdf5"});
   EXPECT_EQ(c.model.backbone, "mingru");
   EXPECT_DOUBLE_EQ(c.model.mingru.expansion, 2.0);
   EXPECT_DOUBLE_EQ(c.train.lr, 5e-4);
@@ -65,7 +65,8 @@ TEST(ConfigErrors, WrongTypesSayWhatWasExpected) {
   EXPECT_HAS(error_of("data: {path: [a, b]}"), "data.path: expected a string, got a list");
   EXPECT_HAS(error_of("model: 3"), "model: expected a mapping of keys, got '3'");
   EXPECT_HAS(error_of("- 1\n- 2\n"), "test.yaml: expected a mapping of keys at the top level");
-  EXPECT_HAS(error_of("eval: {targets: 3600}"), "eval.targets: expected a list of numbers like [3600, 1800], got '3600'");
+  EXPECT_HAS(error_of("eval: {targets: 3600}"),
+             "eval.targets: expected a list of numbers like [3600, 1800], got '3600'");
   EXPECT_HAS(error_of("eval: {targets: [3600, high]}"), "eval.targets[1]: expected a finite number, got 'high'");
 }
 

@@ -79,7 +79,7 @@ TEST(WindowSampler, WindowsStayInTheirEpisodeAndArePaddedAtItsStart) {
       const int64_t row = end - (4 - k);
       EXPECT_EQ(w.mask[slot], 1);
       EXPECT_GE(row, episode->start) << "window crosses into the previous episode";
-      EXPECT_EQ(w.states[slot * 3], float(row));          // observation row r starts with r
+      EXPECT_EQ(w.states[slot * 3], float(row));  // observation row r starts with r
       EXPECT_EQ(w.states[slot * 3 + 2], float(row) + 0.5f);
       EXPECT_EQ(w.actions[slot * 2 + 1], f.data.actions.row(row)[1]);
       EXPECT_EQ(w.timesteps[slot], row - episode->start);

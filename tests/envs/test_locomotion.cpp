@@ -21,13 +21,11 @@ using datasets::H5File;
 
 constexpr double kTolerance = 1e-6;  // relative (absolute below 1)
 
-
 struct Trajectory {
   int steps = 0, nq = 0, nv = 0, nu = 0, obs = 0;
   std::vector<double> qpos, qvel, actions, observations, rewards;
   std::vector<uint8_t> terminated, truncated;
 };
-
 
 // Reads doubles exactly: H5File::read_floats converts to float32, so read float64 data here.
 std::vector<double> read_doubles(const std::string& path, const std::string& key) {
@@ -71,8 +69,8 @@ class Conformance : public ::testing::TestWithParam<std::string> {
   std::string recordings() {
     const std::string path = ::testing::TempDir() + "/gymnasium_" + GetParam() + ".hdf5";
     std::filesystem::remove(path);
-    std::string command = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/envs/gymnasium_trajectories.py " + path +
-                          " " + GetParam();
+    std::string command = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR +
+                          "/tests/envs/gymnasium_trajectories.py " + path + " " + GetParam();
     for (int s : kSeeds) command += " " + std::to_string(s);
     if (std::system(command.c_str()) != 0) throw std::runtime_error("recording gymnasium failed: " + command);
     return path;
@@ -124,7 +122,8 @@ TEST_P(Conformance, FreeRunningEpisodesTrackGymnasium) {
       ASSERT_EQ(r.truncated, bool(t.truncated[k])) << "seed " << seed << " step " << k;
     }
     EXPECT_LT(worst, kTolerance) << "seed " << seed;
-    std::cout << "[ " << GetParam() << " ] free-running seed " << seed << ": " << steps << " steps, worst gap " << worst << "\n";
+    std::cout << "[ " << GetParam() << " ] free-running seed " << seed << ": " << steps << " steps, worst gap " << worst
+              << "\n";
   }
 }
 

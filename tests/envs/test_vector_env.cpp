@@ -47,7 +47,8 @@ TEST(VectorEnv, EnvironmentsGetDifferentResets) {
   VectorEnv venv("walker2d", 3, 1, 1);
   std::vector<double> obs(3 * venv.obs_dim());
   venv.reset(obs.data());
-  EXPECT_NE(std::vector<double>(obs.begin(), obs.begin() + 17), std::vector<double>(obs.begin() + 17, obs.begin() + 34));
+  EXPECT_NE(std::vector<double>(obs.begin(), obs.begin() + 17),
+            std::vector<double>(obs.begin() + 17, obs.begin() + 34));
 }
 
 TEST(VectorEnv, AutoResetStartsANewEpisodeInTheSameStep) {
@@ -62,9 +63,9 @@ TEST(VectorEnv, AutoResetStartsANewEpisodeInTheSameStep) {
     for (int i = 0; i < 4; ++i) {
       if (!term[i]) continue;
       ++finished;
-      EXPECT_EQ(venv.env(i).elapsed_steps(), 0);                 // a fresh episode…
-      EXPECT_NEAR(obs[i * 11], 1.25, 0.01);                       // …standing at the start height,
-      const auto& last = venv.final_observation(i);             // while the finished one had fallen over
+      EXPECT_EQ(venv.env(i).elapsed_steps(), 0);     // a fresh episode…
+      EXPECT_NEAR(obs[i * 11], 1.25, 0.01);          // …standing at the start height,
+      const auto& last = venv.final_observation(i);  // while the finished one had fallen over
       EXPECT_TRUE(last[0] <= 0.7 || std::abs(last[1]) >= 0.2) << "z " << last[0] << ", angle " << last[1];
     }
   }

@@ -123,7 +123,7 @@ TEST(GatedScanLayout, NonContiguousPreActivationsGiveTheSameResult) {
   mindt::testing::seed_torch();
   for (GateKind kind : {GateKind::kMinGru, GateKind::kMinLstm}) {
     const at::Tensor stored = at::randn({2, gate_groups(kind) * 6, 11});  // [B, G·D, T] in memory
-    const at::Tensor pre = stored.transpose(1, 2);                         // viewed as [B, T, G·D]
+    const at::Tensor pre = stored.transpose(1, 2);                        // viewed as [B, T, G·D]
     ASSERT_FALSE(pre.is_contiguous());
     EXPECT_LT(relative_error(gated_scan(kind, pre), gated_scan(kind, pre.contiguous())), 1e-7);
   }

@@ -70,7 +70,8 @@ TEST_P(CpuScan, MatchesLogSpaceReference) {
       // The oracle runs in float64 whatever the kernel's dtype: in float32 the composite form's
       // cumsum of logs is itself the less accurate of the two.
       const auto f64 = [](const at::Tensor& x) { return x.defined() ? x.to(at::kDouble) : x; };
-      const at::Tensor ref = reference::log_space_scan(at::log(f64(p.a)), at::log(f64(p.b)), log_or_undefined(f64(p.h0)));
+      const at::Tensor ref =
+          reference::log_space_scan(at::log(f64(p.a)), at::log(f64(p.b)), log_or_undefined(f64(p.h0)));
       EXPECT_LT(relative_error(cpu::scan_forward(p.a, p.b, p.h0), ref), dtype == at::kDouble ? 1e-10 : 1e-5)
           << "B=" << s.B << " T=" << s.T << " D=" << s.D << " " << dtype;
     }
@@ -136,9 +137,9 @@ TEST(CpuScanLong, GatesNearZeroAndOneOver65536Steps) {
   mindt::testing::seed_torch();
   const int64_t B = 2, T = 65536, D = 7;
   at::Tensor a = at::rand({B, T, D}, at::kFloat);
-  a.narrow(2, 0, 3).mul_(1e-6).clamp_min_(1e-12);                // near 0 (> 0 for the log form)
-  a.narrow(2, 3, 4).mul_(-1e-6).add_(1.0);                       // near 1: integrates
-  const at::Tensor b = at::rand({B, T, D}, at::kFloat) + 0.01;   // positive: the log reference applies
+  a.narrow(2, 0, 3).mul_(1e-6).clamp_min_(1e-12);               // near 0 (> 0 for the log form)
+  a.narrow(2, 3, 4).mul_(-1e-6).add_(1.0);                      // near 1: integrates
+  const at::Tensor b = at::rand({B, T, D}, at::kFloat) + 0.01;  // positive: the log reference applies
   const at::Tensor h0 = at::rand({B, D}, at::kFloat) + 0.01;
   for (const at::Tensor& init : {at::Tensor(), h0}) {
     const at::Tensor h = cpu::scan_forward(a, b, init);
@@ -177,7 +178,8 @@ TEST(LinearScanAutograd, GradientsMatchNaiveBackward) {
     const at::Tensor h = linear_scan(p.a, p.b, p.h0);
     const at::Tensor w = at::randn_like(h);
     (h * w).sum().backward();
-    const ScanGrads ref = reference::naive_scan_backward(p.a.detach(), h.detach(), with_h0 ? p.h0.detach() : at::Tensor(), w);
+    const ScanGrads ref =
+        reference::naive_scan_backward(p.a.detach(), h.detach(), with_h0 ? p.h0.detach() : at::Tensor(), w);
     EXPECT_LT(relative_error(p.a.grad(), ref.a), 1e-10);
     EXPECT_LT(relative_error(p.b.grad(), ref.b), 1e-10);
     if (with_h0) {
@@ -207,10 +209,13 @@ TEST(LinearScanAutograd, RejectsBadInputsWithClearMessages) {
   };
   EXPECT_NE(message_of([&] { linear_scan(a, at::rand({2, 4, 4})); }).find("same shape"), std::string::npos);
   EXPECT_NE(message_of([&] { linear_scan(a, a.to(at::kDouble)); }).find("dtype"), std::string::npos);
-  EXPECT_NE(message_of([&] { linear_scan(a.to(at::kInt), a.to(at::kInt)); }).find("float32 or float64"), std::string::npos);
+  EXPECT_NE(message_of([&] { linear_scan(a.to(at::kInt), a.to(at::kInt)); }).find("float32 or float64"),
+            std::string::npos);
   EXPECT_NE(message_of([&] { linear_scan(a[0], a[0]); }).find("[B, T, D]"), std::string::npos);
   EXPECT_NE(message_of([&] { linear_scan(a, a, at::rand({2, 4})); }).find("h0 must be [B, D]"), std::string::npos);
-  EXPECT_NE(message_of([&] { linear_scan(at::rand({2, 0, 3}), at::rand({2, 0, 3})); }).find("at least one time step"),
+  EXPECT_NE(message_of([&] {
+              linear_scan(at::rand({2, 0, 3}), at::rand({2, 0, 3}));
+            }).find("at least one time step"),
             std::string::npos);
 }
 

@@ -27,8 +27,8 @@ struct Case {
 };
 // T around the kernel's 128-step tile and 16-step segment boundaries, odd D, long T, and a batch
 // large enough for more blocks than the GPU holds at once.
-const Case kCases[] = {{1, 1, 1},     {3, 1, 5},      {2, 15, 33},     {2, 16, 32},    {4, 127, 17},
-                       {4, 128, 64},  {2, 129, 65},   {2, 511, 9},     {2, 513, 8},    {3, 1000, 7},
+const Case kCases[] = {{1, 1, 1},      {3, 1, 5},      {2, 15, 33},   {2, 16, 32}, {4, 127, 17},
+                       {4, 128, 64},   {2, 129, 65},   {2, 511, 9},   {2, 513, 8}, {3, 1000, 7},
                        {8, 4096, 128}, {2, 65536, 31}, {600, 130, 33}};
 
 TEST_F(CudaScan, ForwardAndBackwardMatchCpu) {
@@ -45,8 +45,8 @@ TEST_F(CudaScan, ForwardAndBackwardMatchCpu) {
         const at::Tensor h_gpu = cuda::scan_forward(dev(a), dev(b), dev(h0));
         const ScanGrads g_gpu = cuda::scan_backward(dev(a), h_gpu, dev(h0), dev(grad_h));
         const double tol = dtype == at::kDouble ? 1e-10 : 1e-5;
-        SCOPED_TRACE(::testing::Message() << "B=" << c.B << " T=" << c.T << " D=" << c.D << " " << dtype
-                                          << (with_h0 ? " with h0" : ""));
+        SCOPED_TRACE(::testing::Message()
+                     << "B=" << c.B << " T=" << c.T << " D=" << c.D << " " << dtype << (with_h0 ? " with h0" : ""));
         ASSERT_TRUE(all_finite(h_gpu));
         EXPECT_LT(relative_error(h_gpu, h_cpu), tol);
         EXPECT_LT(relative_error(g_gpu.a, g_cpu.a), tol);

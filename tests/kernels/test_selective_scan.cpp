@@ -135,13 +135,14 @@ TEST(SelectiveScanInputs, MismatchesAreNamed) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(message([&] { selective_scan(p.x, p.delta.narrow(1, 0, 4), p.a, p.b, p.c); })
-                .find("delta must be shaped like x"),
-            std::string::npos);
+  EXPECT_NE(
+      message([&] { selective_scan(p.x, p.delta.narrow(1, 0, 4), p.a, p.b, p.c); }).find("delta must be shaped like x"),
+      std::string::npos);
   EXPECT_NE(message([&] { selective_scan(p.x, p.delta, p.a.t(), p.b, p.c); }).find("A must be [D, N] with D = 3"),
             std::string::npos);
-  EXPECT_NE(message([&] { selective_scan(p.x, p.delta, p.a, p.b, p.c.narrow(2, 0, 3)); })
-                .find("C must be [batch, L, N] = [2, 5, 4]"),
+  EXPECT_NE(message([&] {
+              selective_scan(p.x, p.delta, p.a, p.b, p.c.narrow(2, 0, 3));
+            }).find("C must be [batch, L, N] = [2, 5, 4]"),
             std::string::npos);
   EXPECT_NE(message([&] { selective_scan(p.x, p.delta, p.a, p.b.to(at::kDouble), p.c); }).find("match x's dtype"),
             std::string::npos);

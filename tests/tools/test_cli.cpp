@@ -9,8 +9,8 @@
 
 #include "datasets/d4rl_dataset.h"
 #include "tests/datasets/fixtures.h"
-#include "tools/cli/command.h"
 #include "tests/expect_text.h"
+#include "tools/cli/command.h"
 
 namespace mindt::cli {
 namespace {
@@ -56,7 +56,8 @@ TEST(Cli, EveryCommandHasHelp) {
 
 TEST(Cli, SacEvalPrintsALinePerPolicyFile) {
   const std::string dir = std::string(MINDT_SOURCE_DIR) + "/agents/behaviour_policies/";
-  const Result r = run({"sac", "eval", dir + "hopper-medium.pt", dir + "hopper-expert.pt", "--episodes", "1", "--sampled"});
+  const Result r =
+      run({"sac", "eval", dir + "hopper-medium.pt", dir + "hopper-expert.pt", "--episodes", "1", "--sampled"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "hopper-medium.pt: hopper, SAC step 180000; 1 sampled episodes: return ");
   EXPECT_HAS(r.out, "hopper-expert.pt: hopper, SAC step 330000; 1 sampled episodes: return ");
@@ -125,7 +126,9 @@ TEST(Cli, BenchScanJsonHasTheDocumentedRows) {
   const Result capped = run({"bench", "scan", "--json", "--selective", "--no-layers", "--batch", "2", "--dims", "8",
                              "--lengths", "16", "--reps", "1", "--max-gib", "0"});
   ASSERT_EQ(capped.code, 0) << capped.err;
-  EXPECT_HAS(capped.out, "\"impl\": \"composite\", \"device\": \"cpu\", \"B\": 2, \"T\": 16, \"D\": 8, \"N\": 16, \"skipped\": \"skipped: expected ");
+  EXPECT_HAS(capped.out,
+             "\"impl\": \"composite\", \"device\": \"cpu\", \"B\": 2, \"T\": 16, \"D\": 8, \"N\": 16, \"skipped\": "
+             "\"skipped: expected ");
   EXPECT_HAS(capped.out, "\"op\": \"selective_scan\", \"impl\": \"cpu\"");
   EXPECT_EQ(capped.out.find("\"speedup\": ", capped.out.find("selective_scan")), std::string::npos)
       << "no speedup without a composite to compare with: " << capped.out;
@@ -137,7 +140,8 @@ TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "\"backbone\": \"mingru\"");
   EXPECT_HAS(r.out, "\"backbone\": \"transformer\"");
-  for (const char* key : {"train_ms", "train_long_ms", "window_ms", "recurrent_long_ms", "recurrent_growth", "x_train_ms"}) {
+  for (const char* key :
+       {"train_ms", "train_long_ms", "window_ms", "recurrent_long_ms", "recurrent_growth", "x_train_ms"}) {
     EXPECT_HAS(r.out, std::string("\"") + key + "\": ");
   }
   const Result bad = run({"bench", "models", "--backbones", "mingru,rnn"});
@@ -157,8 +161,8 @@ TEST(Cli, BenchPaperMeasuresEveryLayerAndSkipsWhatWouldNotFit) {
   EXPECT_HAS(r.out, "\"speedup\": ");
   EXPECT_HAS(r.out, "\"memory_ratio\": ");
   // A memory limit below what T=16 took: T=32 is predicted to exceed it and is not run.
-  const Result limited = run({"bench", "paper", "--json", "--quick", "--lengths", "16,32", "--batch", "2", "--reps", "1",
-                              "--backbones", "mingru", "--max-gib", "0.0000001"});
+  const Result limited = run({"bench", "paper", "--json", "--quick", "--lengths", "16,32", "--batch", "2", "--reps",
+                              "1", "--backbones", "mingru", "--max-gib", "0.0000001"});
   ASSERT_EQ(limited.code, 0) << limited.err;
   EXPECT_HAS(limited.out, "\"T\": 32, \"D\": 32, \"status\": \"skipped: expected ");
   const Result bad = run({"bench", "paper", "--lengths", "16,x"});
@@ -167,12 +171,13 @@ TEST(Cli, BenchPaperMeasuresEveryLayerAndSkipsWhatWouldNotFit) {
 }
 
 TEST(Cli, CopytaskRunsEveryCombination) {
-  const Result r = run({"copytask", "--json", "--quiet", "--backbone", "mingru,minlstm", "--layers", "1,2", "--steps", "3",
-                        "--length", "12", "--tokens", "3", "--dim", "8", "--batch", "4"});
+  const Result r = run({"copytask", "--json", "--quiet", "--backbone", "mingru,minlstm", "--layers", "1,2", "--steps",
+                        "3", "--length", "12", "--tokens", "3", "--dim", "8", "--batch", "4"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "\"length\": 12, \"tokens\": 3");
-  for (const std::string run_key : {"\"backbone\": \"mingru\", \"layers\": 1", "\"backbone\": \"mingru\", \"layers\": 2",
-                                    "\"backbone\": \"minlstm\", \"layers\": 1", "\"backbone\": \"minlstm\", \"layers\": 2"}) {
+  for (const std::string run_key :
+       {"\"backbone\": \"mingru\", \"layers\": 1", "\"backbone\": \"mingru\", \"layers\": 2",
+        "\"backbone\": \"minlstm\", \"layers\": 1", "\"backbone\": \"minlstm\", \"layers\": 2"}) {
     EXPECT_HAS(r.out, run_key + ", \"seed\": 0, \"accuracy\": ");
   }
   const Result bad = run({"copytask", "--tokens", "20", "--length", "10"});
@@ -183,8 +188,9 @@ TEST(Cli, CopytaskRunsEveryCombination) {
 TEST(Cli, CopytaskReportPrintsTheFinishedRunsAndTrainsNothing) {
   const std::string json = ::testing::TempDir() + "/copytask_report.json";
   std::filesystem::remove(json);
-  const std::vector<std::string> setting = {"--steps", "3", "--length", "12", "--tokens", "3", "--dim", "8", "--batch", "4",
-                                            "--json-out", json, "--quiet", "--checkpoint-every", "0"};
+  const std::vector<std::string> setting = {
+      "--steps", "3",          "--length", "12",      "--tokens",           "3", "--dim", "8", "--batch",
+      "4",       "--json-out", json,       "--quiet", "--checkpoint-every", "0"};
   auto with = [&](std::vector<std::string> args) {
     args.insert(args.end(), setting.begin(), setting.end());
     return args;
@@ -194,7 +200,8 @@ TEST(Cli, CopytaskReportPrintsTheFinishedRunsAndTrainsNothing) {
   const std::string before = read_file(json);
 
   // A grid of 2 backbones × 2 seeds of which one run exists: one cell with one seed, one empty cell.
-  const Result report = run(with({"copytask", "--report", "--backbone", "mingru,minlstm", "--layers", "1", "--seeds", "0,1"}));
+  const Result report =
+      run(with({"copytask", "--report", "--backbone", "mingru,minlstm", "--layers", "1", "--seeds", "0,1"}));
   ASSERT_EQ(report.code, 0) << report.err;
   EXPECT_HAS(report.out, "| mingru | ");
   EXPECT_HAS(report.out, " (1 seed) |");
@@ -230,7 +237,8 @@ TEST(Cli, DataInfoDescribesAD4rlFile) {
   const std::string cheetah = ::testing::TempDir() + "/17x6.hdf5";
   datasets::write_d4rl(cheetah, mindt::testing::make_dataset({5}, {2}, 17, 6));
   EXPECT_HAS(run({"data", "info", cheetah}).out, "fit halfcheetah and walker2d; pass --env");
-  EXPECT_HAS(run({"data", "info", cheetah, "--env", "walker2d", "--json"}).out, "\"env\": \"walker2d\", \"env_source\": \"given\"");
+  EXPECT_HAS(run({"data", "info", cheetah, "--env", "walker2d", "--json"}).out,
+             "\"env\": \"walker2d\", \"env_source\": \"given\"");
   const Result wrong_env = run({"data", "info", cheetah, "--env", "hopper"});
   EXPECT_EQ(wrong_env.code, 1);
   EXPECT_HAS(wrong_env.err, "--env hopper has 11-dim observations and 3-dim actions; the file has 17 and 6");

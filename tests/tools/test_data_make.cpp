@@ -47,8 +47,9 @@ TEST_F(DataMake, ShippedPolicyGivesTheSameD4rlFileTwice) {
     EXPECT_HAS(text, "wrote " + out + ": 5000 transitions");
   }
   EXPECT_EQ(bytes_of(a), bytes_of(b)) << "the same seed must give the same bytes";
-  EXPECT_NE(bytes_of(a), bytes_of((run("data make hopper-medium --transitions 5000 --seed 4 --quiet --out " + dir + "/c.hdf5", dir),
-                                  dir + "/c.hdf5")));
+  EXPECT_NE(bytes_of(a),
+            bytes_of((run("data make hopper-medium --transitions 5000 --seed 4 --quiet --out " + dir + "/c.hdf5", dir),
+                      dir + "/c.hdf5")));
 
   datasets::ReadOptions read;
   read.infos = true;
@@ -69,8 +70,8 @@ TEST_F(DataMake, ShippedPolicyGivesTheSameD4rlFileTwice) {
   ASSERT_GT(finished, 0);
   EXPECT_GT(total / double(finished), 500.0);
 
-  const std::string check = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/tools/h5py_d4rl_keys.py " + a +
-                            " 11 3 6 5000";
+  const std::string check =
+      std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/tools/h5py_d4rl_keys.py " + a + " 11 3 6 5000";
   EXPECT_EQ(std::system(check.c_str()), 0) << check;
 }
 
@@ -79,8 +80,8 @@ TEST_F(DataMake, MediumExpertIsMediumCutAtAnEpisodeEndThenExpert) {
   const auto [status, text] = run("data make hopper-medium-expert --transitions 3000 --quiet --out " + out, dir);
   ASSERT_EQ(status, 0) << text;
   const datasets::D4rlDataset d = datasets::read_d4rl(out);
-  const auto medium = datasets::read_d4rl((run("data make hopper-medium --transitions 3000 --quiet --out " + dir + "/m.hdf5", dir),
-                                           dir + "/m.hdf5"));
+  const auto medium = datasets::read_d4rl(
+      (run("data make hopper-medium --transitions 3000 --quiet --out " + dir + "/m.hdf5", dir), dir + "/m.hdf5"));
   int64_t cut = medium.size();
   while (!medium.terminals[cut - 1] && !medium.timeouts[cut - 1]) --cut;
   EXPECT_EQ(d.size(), cut + 3000);
@@ -140,7 +141,8 @@ TEST_F(DataMake, ExplainsBadRequestsAndWritesNothing) {
   std::tie(status, text) = run("data make hopper-random --transitions 100 --out " + dir + "/taken.hdf5", dir);
   EXPECT_NE(status, 0);
   EXPECT_HAS(text, "exists; pass --force");
-  std::tie(status, text) = run("data make hopper-random --transitions 100 --if-absent --out " + dir + "/taken.hdf5", dir);
+  std::tie(status, text) =
+      run("data make hopper-random --transitions 100 --if-absent --out " + dir + "/taken.hdf5", dir);
   EXPECT_EQ(status, 0);
   EXPECT_EQ(bytes_of(dir + "/taken.hdf5"), "keep me");
 }

@@ -19,7 +19,9 @@ struct PythonTools : ::testing::Test {
   std::string dir = ::testing::TempDir() + "/python_tools_" + std::to_string(::getpid());
   void SetUp() override { fs::create_directories(dir); }
   void TearDown() override { fs::remove_all(dir); }
-  std::pair<int, std::string> run(const std::string& line) { return mindt::testing::run_capturing(line, dir + "/printed.txt"); }
+  std::pair<int, std::string> run(const std::string& line) {
+    return mindt::testing::run_capturing(line, dir + "/printed.txt");
+  }
 };
 
 std::string read(const std::string& path) {
@@ -28,8 +30,9 @@ std::string read(const std::string& path) {
 }
 
 TEST_F(PythonTools, PeerBenchmarkTimesBothSidesAndPrintsRatios) {
-  auto [status, text] = run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/bench_python_peer.py --quick --mindt " +
-                            MINDT_BINARY + " --json " + dir + "/peer.json");
+  auto [status, text] =
+      run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/bench_python_peer.py --quick --mindt " +
+          MINDT_BINARY + " --json " + dir + "/peer.json");
   ASSERT_EQ(status, 0) << text;
   EXPECT_HAS(text, "PyTorch DT ms");
   EXPECT_HAS(text, "PyTorch log-space ms");
@@ -46,16 +49,19 @@ TEST_F(PythonTools, PeerBenchmarkTimesBothSidesAndPrintsRatios) {
 
 TEST_F(PythonTools, PaperFigurePlotsFromBenchPaperJson) {
   const std::string json = dir + "/paper.json", png = dir + "/paper.png";
-  ASSERT_EQ(run("(" + std::string(MINDT_BINARY) + " bench paper --json --quick --lengths 16,32 --batch 2 --reps 1 > " + json + ")").first, 0);
-  auto [status, text] = run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/plot_bench_paper.py " + json +
-                            " --out " + png);
+  ASSERT_EQ(run("(" + std::string(MINDT_BINARY) + " bench paper --json --quick --lengths 16,32 --batch 2 --reps 1 > " +
+                json + ")")
+                .first,
+            0);
+  auto [status, text] =
+      run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/plot_bench_paper.py " + json + " --out " + png);
   ASSERT_EQ(status, 0) << text;
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 10000u);
 
   std::ofstream(dir + "/bad.json") << "{\"not\": 1}";
-  auto [bad_status, bad_text] = run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/plot_bench_paper.py " + dir +
-                                    "/bad.json --out " + dir + "/bad.png");
+  auto [bad_status, bad_text] = run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tools/plot_bench_paper.py " +
+                                    dir + "/bad.json --out " + dir + "/bad.png");
   EXPECT_NE(bad_status, 0);
   EXPECT_HAS(bad_text, "not the JSON of `mindt bench paper --json`");
   EXPECT_FALSE(fs::exists(dir + "/bad.png"));

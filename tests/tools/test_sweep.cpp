@@ -35,9 +35,9 @@ struct SweepFixture : ::testing::Test {
 
   std::string sweep_line(int64_t steps, const std::string& extra) const {
     return std::string(MINDT_BINARY) + " sweep --datasets medium --backbones mingru,transformer --seeds 0,1" +
-                             " --steps " + std::to_string(steps) + " --warmup 2 --episodes 1 --data-dir " + dir + "/data" +
-                             " --out " + dir + "/runs --json-out " + dir + "/scores.json --set model.embed_dim=16" +
-                             " --set model.n_layers=1 --set train.batch_size=8 --set model.context_len=5 " + extra;
+           " --steps " + std::to_string(steps) + " --warmup 2 --episodes 1 --data-dir " + dir + "/data" + " --out " +
+           dir + "/runs --json-out " + dir + "/scores.json --set model.embed_dim=16" +
+           " --set model.n_layers=1 --set train.batch_size=8 --set model.context_len=5 " + extra;
   }
   std::pair<int, std::string> sweep(int64_t steps, const std::string& extra = "") {
     return mindt::testing::run_capturing(sweep_line(steps, extra), dir + "/printed.txt");
@@ -106,7 +106,8 @@ TEST_F(SweepFixture, RefusesToMixBudgetsAndNamesAMissingDataset) {
 
   auto [missing_status, missing_text] = sweep(3, "--datasets medium-replay");
   EXPECT_NE(missing_status, 0);
-  EXPECT_HAS(missing_text, "hopper-medium-replay-v2.hdf5 does not exist; make it with `mindt data make hopper-medium-replay`");
+  EXPECT_HAS(missing_text,
+             "hopper-medium-replay-v2.hdf5 does not exist; make it with `mindt data make hopper-medium-replay`");
   EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-replay-v2"));
 }
 
@@ -146,7 +147,9 @@ TEST_F(SweepFixture, CtrlCStopsEveryJobAtACheckpointAndTheSameCommandFinishes) {
   // Both children have logged training steps: interrupt the sweep only (not its process group).
   const std::string runs = dir + "/runs/hopper-medium-v2/";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  auto logged = [&](const std::string& run) { return fs::exists(runs + run + "/log.jsonl") && fs::file_size(runs + run + "/log.jsonl") > 0; };
+  auto logged = [&](const std::string& run) {
+    return fs::exists(runs + run + "/log.jsonl") && fs::file_size(runs + run + "/log.jsonl") > 0;
+  };
   while (!(logged("mingru-seed0") && logged("mingru-seed1")) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

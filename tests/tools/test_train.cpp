@@ -38,12 +38,34 @@ struct TrainFixture : ::testing::Test {
 
   std::vector<std::string> command(const std::string& out, int64_t steps, const std::string& backbone = "mingru",
                                    const std::string& device = "cpu") {
-    return {MINDT_BINARY, "train", std::string(MINDT_SOURCE_DIR) + "/configs/base.yaml", "--quiet", "--out", out,
-            "--set", "device=" + device,
-            "--set", "data.path=" + data, "--set", "train.steps=" + std::to_string(steps), "--set", "train.log_every=1",
-            "--set", "train.checkpoint_every=5", "--set", "train.batch_size=8", "--set", "train.warmup_steps=50",
-            "--set", "model.embed_dim=32", "--set", "model.n_layers=2", "--set", "model.backbone=" + backbone,
-            "--set", "eval.episodes=0"};
+    return {MINDT_BINARY,
+            "train",
+            std::string(MINDT_SOURCE_DIR) + "/configs/base.yaml",
+            "--quiet",
+            "--out",
+            out,
+            "--set",
+            "device=" + device,
+            "--set",
+            "data.path=" + data,
+            "--set",
+            "train.steps=" + std::to_string(steps),
+            "--set",
+            "train.log_every=1",
+            "--set",
+            "train.checkpoint_every=5",
+            "--set",
+            "train.batch_size=8",
+            "--set",
+            "train.warmup_steps=50",
+            "--set",
+            "model.embed_dim=32",
+            "--set",
+            "model.n_layers=2",
+            "--set",
+            "model.backbone=" + backbone,
+            "--set",
+            "eval.episodes=0"};
   }
 };
 
@@ -112,7 +134,8 @@ TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
 
 // On the GPU the optimizer's moments must be loaded onto the device and the CUDA generator restored.
 TEST_F(TrainFixture, KilledAndResumedRunOnTheGpuReproducesTheUninterruptedLosses) {
-  const auto [status, version] = mindt::testing::run_capturing(std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  const auto [status, version] =
+      mindt::testing::run_capturing(std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
   ASSERT_EQ(status, 0) << version;
   if (version.find("CUDA devices 0") != std::string::npos) GTEST_SKIP() << "no CUDA device: " << version;
   expect_killed_run_to_resume_exactly(*this, "cuda");
@@ -121,8 +144,8 @@ TEST_F(TrainFixture, KilledAndResumedRunOnTheGpuReproducesTheUninterruptedLosses
 // The transformer's numbers depend on which of ATen's CPU kernel sets runs (docs/training.md), so
 // --version and every run's first line name it, following ATEN_CPU_CAPABILITY.
 TEST_F(TrainFixture, VersionAndTrainingNameTheAtenCpuKernelsInUse) {
-  const auto [status, version] =
-      mindt::testing::run_capturing("ATEN_CPU_CAPABILITY=default " + std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  const auto [status, version] = mindt::testing::run_capturing(
+      "ATEN_CPU_CAPABILITY=default " + std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
   ASSERT_EQ(status, 0) << version;
   EXPECT_NE(version.find("ATen CPU kernels DEFAULT"), std::string::npos) << version;
 
@@ -178,7 +201,9 @@ TEST_F(TrainFixture, LearningCurvesPlotFromTheLogs) {
   ASSERT_EQ(run_to_end(command(dir + "/a", 10)), 0);
   ASSERT_EQ(run_to_end(command(dir + "/b", 10, "transformer")), 0);
   const std::string png = dir + "/curves.png";
-  ASSERT_EQ(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/a", dir + "/b", "--out", png}), 0);
+  ASSERT_EQ(run_to_end({MINDT_PYTHON, std::string(MINDT_SOURCE_DIR) + "/tools/plot_runs.py", dir + "/a", dir + "/b",
+                        "--out", png}),
+            0);
   ASSERT_TRUE(fs::exists(png));
   std::ifstream in(png, std::ios::binary);
   char magic[4] = {};

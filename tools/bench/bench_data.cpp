@@ -102,7 +102,8 @@ int run_bench_data(const cli::ParsedArgs& args) {
   const bool synthetic = path.empty();
   const bool json = args.flag("json");
   if (synthetic) {
-    path = (std::filesystem::temp_directory_path() / ("mindt-bench-data-" + std::to_string(::getpid()) + ".hdf5")).string();
+    path = (std::filesystem::temp_directory_path() / ("mindt-bench-data-" + std::to_string(::getpid()) + ".hdf5"))
+               .string();
     if (!json) std::cerr << "[bench data] writing a " << n << "-transition hopper-shaped file to " << path << "\n";
     const auto t0 = Clock::now();
     write_synthetic_in_child(path, n);
@@ -117,7 +118,8 @@ int run_bench_data(const cli::ParsedArgs& args) {
   const double load_s = seconds_since(t0);
   const double peak_extra = proc_status_mib("VmHWM:") - rss_before;
   const double kept_mib = double((data.observations.data.size() + data.actions.data.size() + data.rewards.size()) * 4 +
-                                 data.terminals.size() + data.timeouts.size()) / (1 << 20);
+                                 data.terminals.size() + data.timeouts.size()) /
+                          (1 << 20);
   if (synthetic) std::filesystem::remove(path);
 
   // Sampler throughput: windows per second from next(), with the prefetch thread, at DT's sizes.
@@ -136,7 +138,8 @@ int run_bench_data(const cli::ParsedArgs& args) {
   TimingPolicy policy;
   policy.max_reps = 5;
   policy.max_warmup = 2;
-  const double step_ms = time_train_step("transformer", o.batch_size, o.context_len, sizes, c10::Device(c10::kCPU), policy).median_ms;
+  const double step_ms =
+      time_train_step("transformer", o.batch_size, o.context_len, sizes, c10::Device(c10::kCPU), policy).median_ms;
   const double consumed_per_s = o.batch_size / (step_ms * 1e-3);
 
   Row row;
@@ -157,13 +160,18 @@ int run_bench_data(const cli::ParsedArgs& args) {
   std::cout << "Loading " << (synthetic ? "a synthetic hopper-shaped D4RL v2 file" : path) << ": " << data.size()
             << " transitions\n";
   print_table(std::cout, {row},
-              {{"file_array_mib", "arrays in file MiB", 1}, {"kept_mib", "kept MiB", 1}, {"load_s", "load s", 2},
-               {"peak_rss_mib", "peak RSS MiB", 1}, {"peak_over_array_bytes", "peak / arrays", 2}});
+              {{"file_array_mib", "arrays in file MiB", 1},
+               {"kept_mib", "kept MiB", 1},
+               {"load_s", "load s", 2},
+               {"peak_rss_mib", "peak RSS MiB", 1},
+               {"peak_over_array_bytes", "peak / arrays", 2}});
   std::cout << "\nWindow sampler (K=" << o.context_len << ", batch " << o.batch_size
             << ", prefetch thread) vs one transformer training step on this machine\n";
   print_table(std::cout, {row},
-              {{"sampler_windows_per_s", "sampler windows/s", 0}, {"train_step_ms", "train step ms", 1},
-               {"train_windows_per_s", "step consumes windows/s", 0}, {"sampler_headroom", "headroom x", 0}});
+              {{"sampler_windows_per_s", "sampler windows/s", 0},
+               {"train_step_ms", "train step ms", 1},
+               {"train_windows_per_s", "step consumes windows/s", 0},
+               {"sampler_headroom", "headroom x", 0}});
   return 0;
 }
 

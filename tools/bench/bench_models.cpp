@@ -17,13 +17,12 @@
 #include "agents/decision_policy.h"
 #include "tools/bench/bench_models.h"
 #include "tools/bench/measure.h"
-#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
 namespace {
-
 
 config::ModelConfig model_config(const std::string& backbone, int64_t context, int64_t depth_steps) {
   config::ModelConfig m;  // DT's defaults: embed 128, 3 layers, 1 head, dropout 0.1
@@ -63,7 +62,8 @@ void add_transformer_ratios(std::vector<Row>& rows) {
   if (!base) return;
   const Row reference = *base;
   for (auto& r : rows) {
-    for (const char* key : {"train_ms", "train_long_ms", "window_ms", "window_long_ms", "recurrent_ms", "recurrent_long_ms"}) {
+    for (const char* key :
+         {"train_ms", "train_long_ms", "window_ms", "window_long_ms", "recurrent_ms", "recurrent_long_ms"}) {
       if (!r.get(key)) continue;  // --train-only
       r.set(std::string("x_") + key, std::get<double>(*r.get(key)) / std::get<double>(*reference.get(key)));
     }
@@ -108,8 +108,8 @@ int run_bench_models(const cli::ParsedArgs& args) {
   sizes.context = args.int_value("context");
   sizes.long_batch = args.int_value("long-batch");
   sizes.long_context = args.value("long-context") ? args.int_value("long-context") : (quick ? 100 : 1000);
-  const auto backbones = cli::parse_names(args.value_or("backbones", "transformer,mingru,minlstm,gru,lstm,mamba"), "mindt bench models",
-                                          "backbones", "backbone", config::kBackbones);
+  const auto backbones = cli::parse_names(args.value_or("backbones", "transformer,mingru,minlstm,gru,lstm,mamba"),
+                                          "mindt bench models", "backbones", "backbone", config::kBackbones);
   const c10::Device dev = single_device(args.text("device"), "mindt bench models");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   TimingPolicy policy;
@@ -134,13 +134,16 @@ int run_bench_models(const cli::ParsedArgs& args) {
     row.set("parameters", parameters);
     if (!train_only) {
       progress("train K=" + std::to_string(sizes.long_context));
-      row.set("train_long_ms", time_train_step(name, sizes.long_batch, sizes.long_context, sizes, dev, policy, nullptr).median_ms);
-      for (const auto& [mode, key] : {std::pair{InferenceMode::kWindow, "window"}, {InferenceMode::kRecurrent, "recurrent"}}) {
+      row.set("train_long_ms",
+              time_train_step(name, sizes.long_batch, sizes.long_context, sizes, dev, policy, nullptr).median_ms);
+      for (const auto& [mode, key] :
+           {std::pair{InferenceMode::kWindow, "window"}, {InferenceMode::kRecurrent, "recurrent"}}) {
         progress(std::string(key) + " inference");
         row.set(std::string(key) + "_ms", time_inference(name, mode, sizes.context, sizes, dev));
         row.set(std::string(key) + "_long_ms", time_inference(name, mode, sizes.long_context, sizes, dev));
       }
-      row.set("recurrent_growth", std::get<double>(*row.get("recurrent_long_ms")) / std::get<double>(*row.get("recurrent_ms")));
+      row.set("recurrent_growth",
+              std::get<double>(*row.get("recurrent_long_ms")) / std::get<double>(*row.get("recurrent_ms")));
     }
     rows.push_back(std::move(row));
   }
@@ -151,10 +154,11 @@ int run_bench_models(const cli::ParsedArgs& args) {
   }
   std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (train_only) {
-    std::cout << "Decision model (embed 128, 3 layers, hopper dims), " << dev << ", CPU threads " << at::get_num_threads()
-              << "\n  train: ms per optimiser step, batch " << sizes.batch << " at K=" << sizes.context
-              << ";  x = ratio to the transformer (lower is faster)\n";
-    print_table(std::cout, rows, {{"backbone", "backbone"}, {"parameters", "params"}, {"train_ms", "ms", 1}, {"x_train_ms", "x", 2}});
+    std::cout << "Decision model (embed 128, 3 layers, hopper dims), " << dev << ", CPU threads "
+              << at::get_num_threads() << "\n  train: ms per optimiser step, batch " << sizes.batch
+              << " at K=" << sizes.context << ";  x = ratio to the transformer (lower is faster)\n";
+    print_table(std::cout, rows,
+                {{"backbone", "backbone"}, {"parameters", "params"}, {"train_ms", "ms", 1}, {"x_train_ms", "x", 2}});
     return 0;
   }
   const std::string K = std::to_string(sizes.context), L = std::to_string(sizes.long_context);
@@ -162,13 +166,20 @@ int run_bench_models(const cli::ParsedArgs& args) {
             << "\n  train: ms per optimiser step, batch " << sizes.batch << " at K=" << K << ", batch "
             << sizes.long_batch << " at K=" << L << ";  x = ratio to the transformer (lower is faster)\n";
   print_table(std::cout, rows,
-              {{"backbone", "backbone"}, {"parameters", "params"}, {"train_ms", "ms K=" + K, 1},
-               {"x_train_ms", "x", 2}, {"train_long_ms", "ms K=" + L, 1}, {"x_train_long_ms", "x", 2}});
+              {{"backbone", "backbone"},
+               {"parameters", "params"},
+               {"train_ms", "ms K=" + K, 1},
+               {"x_train_ms", "x", 2},
+               {"train_long_ms", "ms K=" + L, 1},
+               {"x_train_long_ms", "x", 2}});
   std::cout << "\n  inference: ms per environment step, one episode, once it is K steps deep\n"
             << "  growth = recurrent ms at K=" << L << " / at K=" << K << " (1 = independent of depth)\n";
   print_table(std::cout, rows,
-              {{"backbone", "backbone"}, {"window_ms", "window K=" + K, 3}, {"window_long_ms", "window K=" + L, 2},
-               {"recurrent_ms", "recurrent K=" + K, 3}, {"recurrent_long_ms", "recurrent K=" + L, 3},
+              {{"backbone", "backbone"},
+               {"window_ms", "window K=" + K, 3},
+               {"window_long_ms", "window K=" + L, 2},
+               {"recurrent_ms", "recurrent K=" + K, 3},
+               {"recurrent_long_ms", "recurrent K=" + L, 3},
                {"recurrent_growth", "growth", 2}});
   return 0;
 }

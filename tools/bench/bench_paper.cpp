@@ -20,8 +20,8 @@
 #include "agents/backbones/backbone.h"
 #include "common/atomic_file.h"
 #include "tools/bench/measure.h"
-#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
@@ -73,7 +73,8 @@ void measure_mixer(Row& row, const std::string& name, const c10::Device& dev, in
 
 const Row* find_row(const std::vector<Row>& rows, const std::string& name, int64_t T) {
   for (const auto& r : rows) {
-    if (std::get<std::string>(*r.get("backbone")) == name && std::get<int64_t>(*r.get("T")) == T && r.get("ms")) return &r;
+    if (std::get<std::string>(*r.get("backbone")) == name && std::get<int64_t>(*r.get("T")) == T && r.get("ms"))
+      return &r;
   }
   return nullptr;
 }
@@ -103,8 +104,10 @@ void print_field_table(const std::vector<Row>& rows, const std::vector<int64_t>&
     for (const auto& name : columns) {
       const Row* r = find_row(rows, name, T);
       std::ostringstream cell;
-      if (r && r->get(key)) cell << std::fixed << std::setprecision(precision) << std::get<double>(*r->get(key));
-      else cell << (r || key == "speedup" || key == "memory_ratio" ? "-" : "skipped");
+      if (r && r->get(key))
+        cell << std::fixed << std::setprecision(precision) << std::get<double>(*r->get(key));
+      else
+        cell << (r || key == "speedup" || key == "memory_ratio" ? "-" : "skipped");
       std::cout << std::setw(13) << cell.str();
     }
     std::cout << "\n";
@@ -120,8 +123,8 @@ int run_bench_paper(const cli::ParsedArgs& args) {
   auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,128" : "64,128,256,512,1024,2048,4096"),
                                      "mindt bench paper", "lengths");
   std::sort(lengths.begin(), lengths.end());  // the extrapolation walks up in T
-  const auto backbones = cli::parse_names(args.text("backbones"),
-                                         "mindt bench paper", "backbones", "backbone", config::kBackbones);
+  const auto backbones =
+      cli::parse_names(args.text("backbones"), "mindt bench paper", "backbones", "backbone", config::kBackbones);
   const c10::Device dev = single_device(args.text("device"), "mindt bench paper");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   const double max_mib = args.number_value("max-gib") * 1024.0;
@@ -166,8 +169,9 @@ int run_bench_paper(const cli::ParsedArgs& args) {
     return 0;
   }
   std::cerr << "\r" << std::string(60, ' ') << "\r";
-  std::cout << "One sequence layer (token mixer), forward + MSE loss + backward, float32, B=" << B << ", D=" << D << ", "
-            << dev << (dev.is_cpu() ? ", CPU threads " + std::to_string(at::get_num_threads()) : std::string()) << "\n";
+  std::cout << "One sequence layer (token mixer), forward + MSE loss + backward, float32, B=" << B << ", D=" << D
+            << ", " << dev << (dev.is_cpu() ? ", CPU threads " + std::to_string(at::get_num_threads()) : std::string())
+            << "\n";
   std::vector<std::string> min_rnns;  // the columns of the ratio tables
   for (const auto& name : backbones) {
     if (name == "mingru" || name == "minlstm") min_rnns.push_back(name);
@@ -180,7 +184,8 @@ int run_bench_paper(const cli::ParsedArgs& args) {
                     "memory ratio to the classic RNN (minGRU MiB / GRU MiB, minLSTM MiB / LSTM MiB)", 2, min_rnns);
   for (const auto& r : rows) {
     if (std::get<std::string>(*r.get("status")) != "ok") {
-      std::cout << "\n" << std::get<std::string>(*r.get("backbone")) << " T=" << std::get<int64_t>(*r.get("T")) << ": "
+      std::cout << "\n"
+                << std::get<std::string>(*r.get("backbone")) << " T=" << std::get<int64_t>(*r.get("T")) << ": "
                 << std::get<std::string>(*r.get("status"));
     }
   }

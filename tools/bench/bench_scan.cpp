@@ -15,8 +15,8 @@
 #include "kernels/linear_scan.h"
 #include "kernels/selective_scan.h"
 #include "tools/bench/measure.h"
-#include "tools/cli/lists.h"
 #include "tools/bench/report.h"
+#include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
@@ -39,9 +39,14 @@ std::vector<Row> scan_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, con
   const at::Tensor grad = at::randn({B, T, D}, opts);
 
   const Timing fused = time_call(
-      [&] { torch::autograd::grad({kernels::linear_scan(a, b)}, {a, b}, {grad}); }, dev, policy);
+      [&] {
+        torch::autograd::grad({kernels::linear_scan(a, b)}, {a, b}, {grad});
+      },
+      dev, policy);
   const Timing ref = time_call(
-      [&] { torch::autograd::grad({kernels::reference::log_space_scan(log_a, log_b)}, {log_a, log_b}, {grad}); },
+      [&] {
+        torch::autograd::grad({kernels::reference::log_space_scan(log_a, log_b)}, {log_a, log_b}, {grad});
+      },
       dev, policy);
   // Forward + backward must move 8 arrays of B·T·D floats (read a, b, write h; read grad, a, h,
   // write grad_a, grad_b): the work of 4 plain copies of one array.
@@ -51,7 +56,8 @@ std::vector<Row> scan_rows(c10::Device dev, int64_t B, int64_t T, int64_t D, con
   const double bytes = 8.0 * double(B * T * D) * sizeof(float);
 
   std::vector<Row> rows;
-  for (const auto& [impl, t] : {std::pair<std::string, Timing>{"reference", ref}, {dev.is_cuda() ? "cuda" : "cpu", fused}}) {
+  for (const auto& [impl, t] :
+       {std::pair<std::string, Timing>{"reference", ref}, {dev.is_cuda() ? "cuda" : "cpu", fused}}) {
     rows.push_back(base_row("scan", impl, dev, B, T, D)
                        .set("ms", t.median_ms)
                        .set("gbps", bytes / (t.median_ms * 1e-3) / 1e9)
@@ -117,12 +123,11 @@ std::vector<Row> selective_rows(c10::Device dev, int64_t B, int64_t T, int64_t D
                                 double max_mib) {
   constexpr int64_t kStates = 16;
   const auto opts = at::TensorOptions().dtype(at::kFloat).device(dev);
-  const std::vector<at::Tensor> inputs = {
-      at::randn({B, T, D}, opts).requires_grad_(true),
-      (at::rand({B, T, D}, opts) * (0.1 - 1e-3) + 1e-3).requires_grad_(true),
-      (-at::arange(1, kStates + 1, opts).repeat({D, 1})).requires_grad_(true),
-      at::randn({B, T, kStates}, opts).requires_grad_(true),
-      at::randn({B, T, kStates}, opts).requires_grad_(true)};
+  const std::vector<at::Tensor> inputs = {at::randn({B, T, D}, opts).requires_grad_(true),
+                                          (at::rand({B, T, D}, opts) * (0.1 - 1e-3) + 1e-3).requires_grad_(true),
+                                          (-at::arange(1, kStates + 1, opts).repeat({D, 1})).requires_grad_(true),
+                                          at::randn({B, T, kStates}, opts).requires_grad_(true),
+                                          at::randn({B, T, kStates}, opts).requires_grad_(true)};
   const at::Tensor grad = at::randn({B, T, D}, opts);
   const auto call = [&](bool fused) {
     return [&, fused] {
@@ -165,7 +170,8 @@ int run_bench_scan(const cli::ParsedArgs& args) {
   const bool quick = args.flag("quick");
   const int64_t B = args.int_value("batch");
   const auto dims = cli::parse_integers(args.value_or("dims", quick ? "32" : "128,256"), "mindt bench scan", "dims");
-  const auto lengths = cli::parse_integers(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "mindt bench scan", "lengths");
+  const auto lengths =
+      cli::parse_integers(args.value_or("lengths", quick ? "64,512" : "64,512,4096"), "mindt bench scan", "lengths");
   const std::string device = args.text("device");
   const double max_mib = args.number_value("max-gib") * 1024.0;
   if (device != "auto" && device != "cpu" && device != "cuda")
@@ -214,23 +220,40 @@ int run_bench_scan(const cli::ParsedArgs& args) {
             << at::get_num_threads() << "\n"
             << "  speedup = reference ms / ms;  x_floor = ms / (time to copy the 8 arrays the scan must touch)\n";
   print_table(std::cout, scans,
-              {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 3},
-               {"gbps", "GB/s", 1}, {"floor_ms", "floor ms", 3}, {"x_floor", "x floor", 2},
+              {{"device", "device"},
+               {"D", "D"},
+               {"T", "T"},
+               {"impl", "impl"},
+               {"ms", "ms", 3},
+               {"gbps", "GB/s", 1},
+               {"floor_ms", "floor ms", 3},
+               {"x_floor", "x floor", 2},
                {"speedup", "speedup", 1}});
   if (!layers.empty()) {
     std::cout << "\nLayers, forward+backward of sum(output) wrt input and weights, hidden = D, B=" << B << "\n"
               << "  speedup = GRU (LSTM) ms / minGRU (minLSTM) ms;  peak = extra tensor memory of one call\n";
     print_table(std::cout, layers,
-                {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
-                 {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}});
+                {{"device", "device"},
+                 {"D", "D"},
+                 {"T", "T"},
+                 {"impl", "impl"},
+                 {"ms", "ms", 2},
+                 {"peak_mib", "peak MiB", 1},
+                 {"speedup", "speedup", 1}});
   }
   if (!selective.empty()) {
     std::cout << "\nMamba's selective scan (D channels, N=16 states each), forward+backward, B=" << B << "\n"
               << "  composite = exp(dA), dBx and the [B, T, D, N] state as tensors, scanned by linear_scan;\n"
               << "  speedup = composite ms / ms;  peak = extra tensor memory of one call\n";
     print_table(std::cout, selective,
-                {{"device", "device"}, {"D", "D"}, {"T", "T"}, {"impl", "impl"}, {"ms", "ms", 2},
-                 {"peak_mib", "peak MiB", 1}, {"speedup", "speedup", 1}, {"skipped", "note"}});
+                {{"device", "device"},
+                 {"D", "D"},
+                 {"T", "T"},
+                 {"impl", "impl"},
+                 {"ms", "ms", 2},
+                 {"peak_mib", "peak MiB", 1},
+                 {"speedup", "speedup", 1},
+                 {"skipped", "note"}});
   }
   return 0;
 }

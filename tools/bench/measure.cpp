@@ -40,8 +40,7 @@ class CountingCpuAllocator final : public c10::Allocator {
     if (posix_memalign(&base, 64, n + kHeader) != 0) TORCH_CHECK(false, "out of CPU memory allocating ", n, " bytes");
     *static_cast<size_t*>(base) = n;
     const int64_t now = live_ += int64_t(n);
-    for (int64_t peak = peak_.load(); now > peak && !peak_.compare_exchange_weak(peak, now);) {
-    }
+    for (int64_t peak = peak_.load(); now > peak && !peak_.compare_exchange_weak(peak, now);) {}
     void* data = static_cast<char*>(base) + kHeader;  // raw_allocate() wants data == context
     return {data, data, &release, c10::Device(c10::kCPU)};
   }
@@ -120,7 +119,8 @@ c10::Device single_device(const std::string& device, const std::string& command)
   if (device != "cpu" && device != "cuda") {
     throw cli::UsageError(command + ": --device must be cpu or cuda, got '" + device + "'");
   }
-  if (device == "cuda" && !torch::cuda::is_available()) throw std::runtime_error("--device cuda: no CUDA device is visible");
+  if (device == "cuda" && !torch::cuda::is_available())
+    throw std::runtime_error("--device cuda: no CUDA device is visible");
   return device == "cuda" ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
 }
 

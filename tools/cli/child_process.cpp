@@ -69,7 +69,8 @@ std::optional<int> ChildProcess::poll() {
   int status = 0;
   const pid_t done = ::waitpid(pid_, &status, WNOHANG);
   if (done == 0) return std::nullopt;
-  if (done < 0) throw std::runtime_error("waiting for child process " + std::to_string(pid_) + ": " + std::strerror(errno));
+  if (done < 0)
+    throw std::runtime_error("waiting for child process " + std::to_string(pid_) + ": " + std::strerror(errno));
   exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return exit_code_;
 }

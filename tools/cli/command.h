@@ -28,7 +28,7 @@ class ParsedArgs {
   std::string value_or(const std::string& name, const std::string& fallback) const;
   // The value given, else the default declared in the command's OptionSpec (written only there).
   std::string text(const std::string& name) const;
-  int64_t int_value(const std::string& name) const;  // throws UsageError if not an integer
+  int64_t int_value(const std::string& name) const;    // throws UsageError if not an integer
   double number_value(const std::string& name) const;  // throws UsageError if not a number
   const std::vector<std::string>& positionals() const { return positionals_; }
 

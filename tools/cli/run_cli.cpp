@@ -51,8 +51,7 @@ int run_cli(const std::vector<std::string>& argv) {
     std::cout << "mindt " << kVersion << "\n"
               << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH
               << "; CUDA kernels " << (kernels::cuda::compiled() ? "built" : "not built") << "; CUDA devices "
-              << int(torch::cuda::device_count()) << "; ATen CPU kernels " << at::get_cpu_capability()
-              << "\n";
+              << int(torch::cuda::device_count()) << "; ATen CPU kernels " << at::get_cpu_capability() << "\n";
     return 0;
   }
   // The longest command path that matches the leading words wins.
