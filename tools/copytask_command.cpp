@@ -33,13 +33,8 @@ CopyTrainOptions run_options(const CopyTrainOptions& base, const std::string& ba
   return o;
 }
 
-}  // namespace
-
-int run_copytask(const ParsedArgs& args) {
-  const auto backbones =
-      parse_names(args.text("backbone"), "mindt copytask", "backbone", "backbone", config::kBackbones);
-  const auto layers = parse_integers(args.text("layers"), "mindt copytask", "layers", 1);
-  const auto seeds = parse_integers(args.text("seeds"), "mindt copytask", "seeds", 0);
+// The setting every run of the grid shares (task, width, budget), checked.
+CopyTrainOptions setting(const ParsedArgs& args) {
   CopyTrainOptions base;
   base.task.length = args.int_value("length");
   base.task.tokens = args.int_value("tokens");
@@ -50,8 +45,34 @@ int run_copytask(const ParsedArgs& args) {
   if (base.task.tokens < 1 || base.task.tokens > base.task.length) {
     throw UsageError("mindt copytask: --tokens must be between 1 and --length");
   }
-  if (base.steps < 1 || base.batch < 1 || base.dim < 1)
+  if (base.steps < 1 || base.batch < 1 || base.dim < 1) {
     throw UsageError("mindt copytask: --steps, --batch and --dim must be positive");
+  }
+  return base;
+}
+
+// What Ctrl-C leaves behind and how to continue.
+std::string interrupted_message(size_t done, size_t total, const std::string& json_out,
+                                const std::string& checkpoint_path) {
+  std::string text = "\ninterrupted after " + std::to_string(done) + " of " + std::to_string(total) + " runs";
+  if (!json_out.empty() && done > 0) text += "; they are in " + json_out;
+  if (!checkpoint_path.empty()) text += "; the run in progress has its last checkpoint in " + checkpoint_path;
+  return text + (json_out.empty() && checkpoint_path.empty() ? "\n" : "\nthe same command continues from there\n");
+}
+
+template <class T>
+bool contains(const std::vector<T>& items, const T& x) {
+  return std::find(items.begin(), items.end(), x) != items.end();
+}
+
+}  // namespace
+
+int run_copytask(const ParsedArgs& args) {
+  const auto backbones =
+      parse_names(args.text("backbone"), "mindt copytask", "backbone", "backbone", config::kBackbones);
+  const auto layers = parse_integers(args.text("layers"), "mindt copytask", "layers", 1);
+  const auto seeds = parse_integers(args.text("seeds"), "mindt copytask", "seeds", 0);
+  const CopyTrainOptions base = setting(args);
   const int64_t checkpoint_every = args.int_value("checkpoint-every");
   if (checkpoint_every < 0) throw UsageError("mindt copytask: --checkpoint-every must be 0 (none) or positive");
   const std::string checkpoint_dir = args.text("checkpoint-dir");
@@ -69,10 +90,7 @@ int run_copytask(const ParsedArgs& args) {
   auto file_runs = [&] {
     std::vector<CopyRun> all = runs;
     for (const auto& e : earlier) {
-      const bool in_grid = std::find(backbones.begin(), backbones.end(), e.backbone) != backbones.end() &&
-                           std::find(layers.begin(), layers.end(), e.layers) != layers.end() &&
-                           std::find(seeds.begin(), seeds.end(), e.seed) != seeds.end();
-      if (!in_grid) all.push_back(e);
+      if (!contains(backbones, e.backbone) || !contains(layers, e.layers) || !contains(seeds, e.seed)) all.push_back(e);
     }
     return all;
   };
@@ -108,13 +126,7 @@ int run_copytask(const ParsedArgs& args) {
         try {
           run.result = train_selective_copy(o);
         } catch (const Interrupted&) {
-          std::cerr << "\ninterrupted after " << runs.size() << " of " << total << " runs"
-                    << (json_out.empty() || runs.empty() ? std::string("") : "; they are in " + json_out)
-                    << (o.checkpoint_path.empty()
-                            ? std::string("")
-                            : "; the run in progress has its last checkpoint in " + o.checkpoint_path)
-                    << (json_out.empty() && o.checkpoint_path.empty() ? "\n"
-                                                                      : "\nthe same command continues from there\n");
+          std::cerr << interrupted_message(runs.size(), total, json_out, o.checkpoint_path);
           return 130;
         }
         if (progress) {
