@@ -46,8 +46,8 @@ struct CopyTrainOptions {
   int64_t warmup = 100;
   int64_t test_sequences = 1024;
   uint64_t seed = 0;
-  // Progress; may be empty. It may throw to stop training (Ctrl-C): the run is then lost except
-  // for its last checkpoint.
+  // Progress; may be empty. It may throw to stop training (Ctrl-C): with checkpoint_path set, the
+  // steps trained so far are checkpointed first and the exception is passed on.
   std::function<void(int64_t step, double loss)> on_step;
   // When set, the model, optimizer and data generator are saved there every `checkpoint_every`
   // steps (0: only when stopped) and before the final scoring (atomically), a run finds its
