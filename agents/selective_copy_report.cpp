@@ -1,7 +1,5 @@
 #include "agents/selective_copy_report.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 
 #include "common/json.h"
+#include "common/json_value.h"
 #include "common/mean_std.h"
 
 namespace mindt {
@@ -41,12 +40,12 @@ std::vector<CopyRun> read_copy_runs(const std::string& path, const CopyTrainOpti
   if (!std::filesystem::exists(path)) return {};
   std::vector<CopyRun> runs;
   try {
-    const YAML::Node root = YAML::LoadFile(path);
+    const json::Value root = json::parse_file(path);
     const std::vector<std::pair<std::string, double>> setting = {
         {"length", double(base.task.length)}, {"tokens", double(base.task.tokens)}, {"dim", double(base.dim)},
         {"steps", double(base.steps)},        {"batch", double(base.batch)},        {"lr", base.lr}};
     for (const auto& [key, value] : setting) {
-      const double stored = root[key].as<double>();
+      const double stored = root.at(key).as_number();
       if (std::abs(stored - value) > 1e-12 * std::max(1.0, std::abs(value))) {
         std::ostringstream why;
         why << path << " holds runs with " << key << " " << stored << ", not " << value
@@ -54,18 +53,20 @@ std::vector<CopyRun> read_copy_runs(const std::string& path, const CopyTrainOpti
         throw std::runtime_error(why.str());
       }
     }
-    for (const auto& r : root["runs"]) {
+    for (const json::Value& r : root.at("runs").as_array()) {
       CopyRun run;
-      run.backbone = r["backbone"].as<std::string>();
-      run.layers = r["layers"].as<int64_t>();
-      run.seed = r["seed"].as<int64_t>();
-      run.result.accuracy = r["accuracy"].as<double>();
-      run.result.final_loss = r["final_loss"].as<double>();
-      run.result.parameters = r["parameters"].as<int64_t>();
-      run.result.seconds = r["seconds"].as<double>();
+      run.backbone = r.at("backbone").as_string();
+      run.layers = r.at("layers").as_integer();
+      run.seed = r.at("seed").as_integer();
+      run.result.accuracy = r.at("accuracy").as_number();
+      run.result.final_loss = r.at("final_loss").as_number();
+      run.result.parameters = r.at("parameters").as_integer();
+      run.result.seconds = r.at("seconds").as_number();
       runs.push_back(run);
     }
-  } catch (const YAML::Exception& e) {
+  } catch (const json::ParseError& e) {
+    throw std::runtime_error(path + ": not a `mindt copytask` JSON file (" + e.what() + "); use another --json-out");
+  } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": not a `mindt copytask` JSON file (" + e.what() + "); use another --json-out");
   }
   return runs;

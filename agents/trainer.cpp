@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 #include <ATen/Version.h>
 #include <torch/torch.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <iomanip>
@@ -17,6 +16,7 @@
 #include "agents/run/run_loop.h"
 #include "common/atomic_file.h"
 #include "common/json.h"
+#include "common/json_value.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
@@ -200,9 +200,9 @@ int64_t evaluated_step(const std::string& run_dir) {
   const fs::path path = fs::path(run_dir) / "eval.json";
   if (!fs::exists(path)) return -1;
   try {
-    const YAML::Node step = YAML::LoadFile(path.string())["step"];
-    return step ? step.as<int64_t>() : -1;
-  } catch (const YAML::Exception& e) {
+    const json::Value* step = json::parse_file(path.string()).find("step");
+    return step ? step->as_integer() : -1;
+  } catch (const std::exception& e) {  // json::ParseError, or std::invalid_argument for a wrong type
     throw std::runtime_error(path.string() + ": not a readable evaluation (" + e.what() +
                              "); delete the file to evaluate that run again");
   }

@@ -1,11 +1,10 @@
 #include "agents/sweep/grid.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <sstream>
 #include <stdexcept>
 
 #include "agents/trainer.h"
+#include "common/json_value.h"
 
 namespace mindt::sweep {
 
@@ -57,12 +56,12 @@ bool prepare_run_dir(const fs::path& run_dir) {
 CellResult read_eval(const Cell& cell, const fs::path& eval_path) {
   CellResult r{cell, {}, {}};
   try {
-    const YAML::Node root = YAML::LoadFile(eval_path.string());
-    for (const auto& t : root["targets"]) {
-      r.targets.push_back(t["target"].as<double>());
-      r.scores.push_back(t["score_mean"].as<double>());
+    const json::Value root = json::parse_file(eval_path.string());
+    for (const json::Value& t : root.at("targets").as_array()) {
+      r.targets.push_back(t.at("target").as_number());
+      r.scores.push_back(t.at("score_mean").as_number());
     }
-  } catch (const YAML::Exception& e) {
+  } catch (const std::exception& e) {  // json::ParseError, or std::invalid_argument for a missing key
     throw std::runtime_error(eval_path.string() + ": not a readable evaluation (" + e.what() +
                              "); delete the file to evaluate that run again");
   }

@@ -14,6 +14,7 @@
 
 #include "common/atomic_file.h"
 #include "common/json.h"
+#include "common/json_value.h"
 #include "common/mean_std.h"
 #include "common/number_text.h"
 
@@ -120,6 +121,51 @@ TEST(JsonWriter, PythonsJsonModuleReadsBackTheSameValues) {
     EXPECT_EQ(std::strtod(line.c_str(), nullptr), x) << line;
   }
   fs::remove_all(dir);
+}
+
+TEST(JsonValue, ReadsBackWhatTheWriterWroteExactly) {
+  std::mt19937_64 rng(fresh_seed());
+  const std::vector<double> xs = random_doubles(rng, 300);
+  json::Writer w;
+  w.begin_object().field("xs", xs).field("name", "a \"quoted\"\n\x01 ±").field("n", int64_t{-7});
+  w.field("ok", false).key("none").null().key("nested").begin_array().begin_object().end_object().end_array();
+  const json::Value v = json::parse(w.end_object().str(), "test");
+  const auto& back = v.at("xs").as_array();
+  ASSERT_EQ(back.size(), xs.size());
+  for (size_t i = 0; i < xs.size(); ++i) EXPECT_EQ(back[i].as_number(), xs[i]);
+  EXPECT_EQ(v.at("name").as_string(), "a \"quoted\"\n\x01 ±");
+  EXPECT_EQ(v.at("n").as_integer(), -7);
+  EXPECT_FALSE(v.at("ok").as_bool());
+  EXPECT_TRUE(v.at("none").is_null());
+  EXPECT_TRUE(v.at("nested").as_array()[0].as_object().empty());
+  EXPECT_EQ(v.find("absent"), nullptr);
+  EXPECT_THROW(v.at("n").as_string(), std::invalid_argument);
+}
+
+// What Python's json module writes — \u escapes (a surrogate pair among them) and, from
+// Minari's space descriptions, Infinity — read as Python reads it.
+TEST(JsonValue, ReadsPythonsJsonIncludingItsNonFiniteTokens) {
+  const std::string text = R"({"s": "caf\u00e9 \ud83d\ude00", "low": [-Infinity, 0.5, Infinity], "x": 1e-05})";
+  EXPECT_THROW(json::parse(text, "strict"), json::ParseError);
+  const json::Value v = json::parse(text, "python", /*allow_non_finite=*/true);
+  EXPECT_EQ(v.at("s").as_string(), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  EXPECT_TRUE(std::isinf(v.at("low").as_array()[0].as_number()));
+  EXPECT_LT(v.at("low").as_array()[0].as_number(), 0);
+  EXPECT_EQ(v.at("x").as_number(), 1e-05);
+}
+
+TEST(JsonValue, MalformedTextIsAnErrorNamingTheSourceAndByte) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "{", "{\"a\": }", "[1, 2", "[01]", "{\"a\" 1}", "\"\\q\"", "[1] x", "tru", "\"abc",
+                                "[1.]", "{\"a\": 1,}", std::string(600, '[')}) {
+    try {
+      json::parse(bad, "file.json");
+      ADD_FAILURE() << "accepted: " << bad.substr(0, 20);
+    } catch (const json::ParseError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("file.json: invalid JSON at byte ", 0), 0u) << e.what();
+    }
+  }
+  EXPECT_THROW(json::parse_file("/nonexistent/metadata.json"), json::ParseError);
 }
 
 TEST(NumberText, WholeTextOnly) {
