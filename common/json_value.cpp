@@ -56,56 +56,38 @@ class Parser {
     return Value(number());
   }
 
+  // Skips white space, then consumes `c` if it comes next.
+  bool next_is(char c) {
+    skip_space();
+    if (at_ >= text_.size() || text_[at_] != c) return false;
+    ++at_;
+    return true;
+  }
+
   Value object(int depth) {
     ++at_;  // {
     Value::Object members;
-    skip_space();
-    if (at_ < text_.size() && text_[at_] == '}') {
-      ++at_;
-      return Value(std::move(members));
-    }
-    while (true) {
+    if (next_is('}')) return Value(std::move(members));
+    do {
       skip_space();
       if (at_ >= text_.size() || text_[at_] != '"') fail("expected a quoted key");
       std::string key = string();
-      skip_space();
-      if (at_ >= text_.size() || text_[at_] != ':') fail("expected ':' after key \"" + key + "\"");
-      ++at_;
+      if (!next_is(':')) fail("expected ':' after key \"" + key + "\"");
       members[key] = value(depth + 1);
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == ',') {
-        ++at_;
-        continue;
-      }
-      if (at_ < text_.size() && text_[at_] == '}') {
-        ++at_;
-        return Value(std::move(members));
-      }
-      fail("expected ',' or '}' in an object");
-    }
+    } while (next_is(','));
+    if (!next_is('}')) fail("expected ',' or '}' in an object");
+    return Value(std::move(members));
   }
 
   Value array(int depth) {
     ++at_;  // [
     Value::Array items;
-    skip_space();
-    if (at_ < text_.size() && text_[at_] == ']') {
-      ++at_;
-      return Value(std::move(items));
-    }
-    while (true) {
+    if (next_is(']')) return Value(std::move(items));
+    do {
       items.push_back(value(depth + 1));
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == ',') {
-        ++at_;
-        continue;
-      }
-      if (at_ < text_.size() && text_[at_] == ']') {
-        ++at_;
-        return Value(std::move(items));
-      }
-      fail("expected ',' or ']' in an array");
-    }
+    } while (next_is(','));
+    if (!next_is(']')) fail("expected ',' or ']' in an array");
+    return Value(std::move(items));
   }
 
   static void append_utf8(std::string& out, uint32_t code) {

@@ -321,22 +321,21 @@ void H5File::write_string(const std::string& key, const std::string& value) {
     fail(key, "cannot write it");
 }
 
-void H5File::write_number(const std::string& key, double value) {
+void H5File::write_scalar(const std::string& key, hid_t file_type, hid_t memory_type, const void* value) {
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
   const Hid dataset(
-      H5Dcreate2(file_.get(), key.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
-  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+      H5Dcreate2(file_.get(), key.c_str(), file_type, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
+  if (!dataset.valid() || H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0)
     fail(key, "cannot write it");
 }
 
+void H5File::write_number(const std::string& key, double value) {
+  write_scalar(key, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
 void H5File::write_integer(const std::string& key, int64_t value) {
-  ensure_parent_groups(key);
-  const Hid space(H5Screate(H5S_SCALAR));
-  const Hid dataset(
-      H5Dcreate2(file_.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
-  if (!dataset.valid() || H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
-    fail(key, "cannot write it");
+  write_scalar(key, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
 }  // namespace mindt::datasets

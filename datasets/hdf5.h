@@ -72,6 +72,7 @@ class H5File {
   Hid open_dataset(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
   void ensure_parent_groups(const std::string& key);
+  void write_scalar(const std::string& key, hid_t file_type, hid_t memory_type, const void* value);
 
   Hid file_;
   std::string path_;

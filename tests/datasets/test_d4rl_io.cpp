@@ -108,6 +108,11 @@ std::string read_error(const std::string& path) {
 }
 
 // A valid file, then one key replaced by `fill`'s version.
+// A fill for error_with that writes one float array.
+std::function<void(H5File&)> floats(const std::string& key, std::vector<float> values, std::vector<int64_t> shape) {
+  return [=](H5File& f) { f.write_floats(key, values, shape); };
+}
+
 std::string error_with(const std::string& name, const std::function<void(H5File&)>& fill,
                        const std::vector<std::string>& skip = {}) {
   const std::string path = temp_path(name);
@@ -135,47 +140,23 @@ TEST(D4rlFile, BadInputsAreClearErrors) {
 
   const std::string p = temp_path("");
   EXPECT_HAS(error_with("no_actions.hdf5", [](H5File&) {}, {"actions"}), "no_actions.hdf5: key 'actions': missing");
-  EXPECT_HAS(error_with("short.hdf5",
-                        [](H5File& f) {
-                          f.write_floats("timeouts", {0, 0, 0, 0}, {4});
-                        }),
+  EXPECT_HAS(error_with("short.hdf5", floats("timeouts", {0, 0, 0, 0}, {4})),
              "short.hdf5: key 'timeouts': has 4 rows, but 'observations' has 5");
-  EXPECT_HAS(error_with("rank.hdf5", [](H5File& f) { f.write_floats("observations", std::vector<float>(15), {15}); },
-                        {"observations"}),
+  EXPECT_HAS(error_with("rank.hdf5", floats("observations", std::vector<float>(15), {15}), {"observations"}),
              "rank.hdf5: key 'observations': expected a 2-D array [N, dim], got shape [15]");
-  EXPECT_HAS(error_with("rank3.hdf5",
-                        [](H5File& f) {
-                          f.write_floats("rewards", std::vector<float>(10), {5, 2});
-                        },
-                        {"rewards"}),
+  EXPECT_HAS(error_with("rank3.hdf5", floats("rewards", std::vector<float>(10), {5, 2}), {"rewards"}),
              "rank3.hdf5: key 'rewards': expected a 1-D array [N] (or [N, 1]), got shape [5, 2]");
   std::vector<float> nan_obs(15, 0.f);
   nan_obs[7] = std::nanf("");
-  EXPECT_HAS(error_with("nan.hdf5",
-                        [&](H5File& f) {
-                          f.write_floats("observations", nan_obs, {5, 3});
-                        },
-                        {"observations"}),
+  EXPECT_HAS(error_with("nan.hdf5", floats("observations", nan_obs, {5, 3}), {"observations"}),
              "nan.hdf5: key 'observations': contains NaN at row 2, column 1");
-  EXPECT_HAS(error_with("inf.hdf5",
-                        [](H5File& f) {
-                          f.write_floats("rewards", {0, 0, 0, INFINITY, 0}, {5});
-                        },
-                        {"rewards"}),
+  EXPECT_HAS(error_with("inf.hdf5", floats("rewards", {0, 0, 0, INFINITY, 0}, {5}), {"rewards"}),
              "inf.hdf5: key 'rewards': contains inf at row 3");
   std::vector<float> nan_act(10, 0.f);
   nan_act[9] = std::nanf("");
-  EXPECT_HAS(error_with("nan_act.hdf5",
-                        [&](H5File& f) {
-                          f.write_floats("actions", nan_act, {5, 2});
-                        },
-                        {"actions"}),
+  EXPECT_HAS(error_with("nan_act.hdf5", floats("actions", nan_act, {5, 2}), {"actions"}),
              "nan_act.hdf5: key 'actions': contains NaN at row 4, column 1");
-  EXPECT_HAS(error_with("flags.hdf5",
-                        [](H5File& f) {
-                          f.write_floats("terminals", {0, 2, 0, 0, 0}, {5});
-                        },
-                        {"terminals"}),
+  EXPECT_HAS(error_with("flags.hdf5", floats("terminals", {0, 2, 0, 0, 0}, {5}), {"terminals"}),
              "flags.hdf5: key 'terminals': expected flags of 0 or 1, got 2.000000 at row 1");
   EXPECT_HAS(error_with("strings.hdf5", [](H5File& f) { f.write_string("actions", "left"); }, {"actions"}),
              "strings.hdf5: key 'actions': expected a 2-D array");
