@@ -5,6 +5,9 @@
 // from its first state alone, which also checks that nothing drifts.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -66,15 +69,24 @@ double relative_gap(const double* a, const double* b, int n) {
 class Conformance : public ::testing::TestWithParam<std::string> {
  protected:
   static constexpr int kSeeds[] = {0, 1, 2, 100, 101};  // ≥ 100: gentle actions, longer episodes
+  // Each test records into a file of its own and removes it: ctest -j runs this suite's tests side
+  // by side, and with one shared file a test could find it removed by another (seen in CI).
   std::string recordings() {
-    const std::string path = ::testing::TempDir() + "/gymnasium_" + GetParam() + ".hdf5";
-    std::filesystem::remove(path);
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    path_ = ::testing::TempDir() + "/gymnasium_" + name + "_" + std::to_string(::getpid()) + ".hdf5";
     std::string command = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR +
-                          "/tests/envs/gymnasium_trajectories.py " + path + " " + GetParam();
+                          "/tests/envs/gymnasium_trajectories.py " + path_ + " " + GetParam();
     for (int s : kSeeds) command += " " + std::to_string(s);
     if (std::system(command.c_str()) != 0) throw std::runtime_error("recording gymnasium failed: " + command);
-    return path;
+    return path_;
   }
+  void TearDown() override {
+    if (!path_.empty()) std::filesystem::remove(path_);
+  }
+
+ private:
+  std::string path_;
 };
 
 TEST_P(Conformance, EveryStepMatchesGymnasiumFromTheSameState) {
