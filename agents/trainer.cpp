@@ -21,6 +21,7 @@
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
 #include "envs/env_specs.h"
+#include "envs/registry.h"
 
 namespace mindt {
 namespace {
@@ -183,9 +184,21 @@ void check_data_fits_env(const datasets::D4rlDataset& data, const config::Config
   const auto named = data.metadata.find("env");
   if (named == data.metadata.end()) return;
   const auto* name = std::get_if<std::string>(&named->second);
-  if (name && name->rfind(env, 0) != 0) {
-    throw std::runtime_error(config.data.path + ": metadata/env says '" + *name + "', but data.env is " + env);
+  if (!name || name->rfind(env, 0) == 0) return;  // D4RL's naming: "hopper-medium-v2"
+  // A gymnasium id (Minari's env_spec.id): the env must be the very version mindt simulates, or
+  // evaluation would score the policy in other dynamics.
+  const std::string simulated = envs::find_env(env).gymnasium_id;
+  if (*name == simulated) return;
+  std::string lower = *name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.rfind(env + "-v", 0) == 0) {
+    if (config.eval.episodes == 0) return;  // trains without evaluating: the dynamics do not matter
+    throw std::runtime_error(config.data.path + " was collected in " + *name + ", but mindt's " + env + " is " +
+                             simulated + " (D4RL's dynamics) and " + *name +
+                             " is not simulated yet, so evaluating would score the policy in another env; "
+                             "set eval.episodes=0 to train without evaluating");
   }
+  throw std::runtime_error(config.data.path + ": metadata/env says '" + *name + "', but data.env is " + env);
 }
 
 }  // namespace
@@ -217,7 +230,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
   // It is read and checked before the run directory exists, so bad input leaves nothing behind.
-  const datasets::D4rlDataset data = datasets::read_d4rl(config.data.path);
+  const datasets::D4rlDataset data = datasets::read_dataset(config.data.path);
   check_data_fits_env(data, config);
   const c10::Device device = resolve_device(config.device);
   run.create(config::to_yaml(config));

@@ -103,7 +103,7 @@ struct TrainConfig {
 };
 
 struct DataConfig {
-  std::string path;  // D4RL-format HDF5 file
+  std::string path;  // a D4RL-format HDF5 file, or a Minari dataset (folder or id)
   std::string env = "hopper";
   double reward_scale = 1000;  // returns-to-go are divided by this
 

@@ -56,6 +56,8 @@ struct ReadOptions {
 };
 
 D4rlDataset read_d4rl(const std::string& path, const ReadOptions& options = {});
+// Either format: a D4RL file, or a Minari dataset folder or id (datasets/minari_io.h).
+D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options = {});
 // Writes atomically (a temporary file, then rename). Validates first.
 void write_d4rl(const std::string& path, const D4rlDataset& dataset);
 

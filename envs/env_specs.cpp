@@ -1,5 +1,6 @@
 #include "envs/env_specs.h"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "envs/d4rl_scores.h"
@@ -33,9 +34,12 @@ EnvGuess guess_env(int64_t obs_dim, int64_t act_dim, const std::string& metadata
     }
     return {given, "given"};
   }
-  // Files made by `mindt data make` name their env in metadata/env (e.g. "hopper" or "hopper-medium-v2").
+  // Files made by `mindt data make` name their env in metadata/env (e.g. "hopper" or "hopper-medium-v2"),
+  // Minari datasets their gymnasium id ("Hopper-v5").
+  std::string lower = metadata_env;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& env : matching) {
-    if (!metadata_env.empty() && metadata_env.rfind(env, 0) == 0) return {env, "from metadata/env"};
+    if (!lower.empty() && lower.rfind(env, 0) == 0) return {env, "from metadata/env"};
   }
   if (matching.size() == 1) return {matching[0], "from dimensions"};
   std::string why =

@@ -187,18 +187,22 @@ const std::vector<CommandSpec>& all_commands() {
        "the load time and the peak resident memory against the file's array bytes; then draws windows\n"
        "from the sampler and compares its rate with what one DT-sized training step consumes.",
        {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
-        {"file", "FILE", "a D4RL-format file to load instead of the synthetic one", ""},
+        {"file", "FILE", "a D4RL-format file or a Minari dataset (folder or id) to load instead of the synthetic one",
+         ""},
         {"transitions", "N", "rows of the synthetic file", "1000000"},
         {"batch", "B", "sampler and training batch", "64"},
         {"context", "K", "window length", "20"}},
        bench::run_bench_data},
       {"data info",
-       "describe a D4RL-format HDF5 file: env, transitions, episodes, returns, score, keys",
-       "mindt data info FILE [--env ENV] [--json]",
-       "Reads a D4RL gym-MuJoCo dataset (v0, v1 or v2 layout) and checks it: every array present,\n"
-       "lengths consistent, no NaN or inf. Prints the env (given, from metadata/env, or guessed from the\n"
-       "observation/action sizes), transitions, episodes by how they end, the return of finished episodes\n"
-       "with its D4RL normalized score, and every key with its dtype and shape.",
+       "describe a dataset (D4RL file or Minari dataset): env, transitions, episodes, returns, score, keys",
+       "mindt data info FILE|MINARI_DATASET [--env ENV] [--json]",
+       "Reads a D4RL gym-MuJoCo dataset (v0, v1 or v2 layout) or a Minari dataset (its folder, or its\n"
+       "id under $MINARI_DATASETS_PATH, default ~/.minari/datasets; nothing is downloaded) and checks it:\n"
+       "every array present, lengths consistent, no NaN or inf. Prints the env (given, from metadata/env,\n"
+       "or guessed from the observation/action sizes), transitions, episodes by how they end, the return\n"
+       "of finished episodes with its normalized score (a Minari dataset's own reference returns when it\n"
+       "has them, D4RL's otherwise), and every key with its dtype and shape (a Minari dataset's first\n"
+       "episode's).",
        {{"json", "", "print one JSON object (transitions, episodes, returns, keys, ...)", ""},
         {"env", "ENV", "halfcheetah, hopper or walker2d (needed when the sizes fit two envs)", ""}},
        run_data_info},

@@ -8,6 +8,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/file_keys.h"
+#include "datasets/minari_io.h"
 #include "envs/d4rl_scores.h"
 #include "envs/env_specs.h"
 #include "tools/commands.h"
@@ -26,16 +27,32 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 int run_data_info(const ParsedArgs& args) {
   if (args.positionals().size() != 1) throw UsageError("mindt data info: expected one FILE");
   const std::string path = args.positionals()[0];
-  const datasets::D4rlDataset d = datasets::read_d4rl(path);
-  const std::vector<datasets::KeyInfo> keys = datasets::list_keys(path);
+  const bool minari = datasets::is_minari_source(path);
+  const datasets::D4rlDataset d = datasets::read_dataset(path);
+  // A Minari dataset's file holds a group per episode; the first one's keys stand for all.
+  std::vector<datasets::KeyInfo> keys;
+  for (auto& k : datasets::list_keys(minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path)) {
+    if (!minari || k.key.rfind("episode_0/", 0) == 0) keys.push_back(std::move(k));
+  }
   std::string metadata_env;
   if (auto it = d.metadata.find("env"); it != d.metadata.end()) {
     if (const auto* name = std::get_if<std::string>(&it->second)) metadata_env = *name;
   }
   const envs::EnvGuess env = envs::guess_env(d.obs_dim(), d.act_dim(), metadata_env, args.value_or("env", ""));
   const datasets::EpisodeSummary e = datasets::summarize(datasets::split_episodes(d.terminals, d.timeouts, d.rewards));
-  const bool scored = !env.env.empty() && e.finished > 0;
-  const double score = scored ? envs::normalized_score(env.env, e.return_mean) : 0.0;
+  // A Minari dataset's own reference returns, when it has them; D4RL's table otherwise.
+  const auto ref_min = d.metadata.find("minari/ref_min_score"), ref_max = d.metadata.find("minari/ref_max_score");
+  const bool own_reference = ref_min != d.metadata.end() && ref_max != d.metadata.end();
+  const bool scored = (own_reference || !env.env.empty()) && e.finished > 0;
+  double score = 0;
+  if (own_reference) {
+    const double lo = std::get<double>(ref_min->second), hi = std::get<double>(ref_max->second);
+    score = scored ? 100.0 * (e.return_mean - lo) / (hi - lo) : 0.0;
+  } else if (scored) {
+    score = envs::normalized_score(env.env, e.return_mean);
+  }
+  const std::string reference =
+      own_reference ? "the dataset's ref_min_score/ref_max_score" : "D4RL's reference returns";
 
   if (args.flag("json")) {
     json::Writer o;
@@ -48,7 +65,8 @@ int run_data_info(const ParsedArgs& args) {
       o.field("return_min", e.return_min).field("return_mean", e.return_mean).field("return_max", e.return_max);
       o.field("length_mean", e.length_mean);
     }
-    if (scored) o.field("normalized_score", score);
+    if (scored) o.field("normalized_score", score).field("score_reference", own_reference ? "dataset" : "d4rl");
+    o.field("format", minari ? "minari" : "d4rl");
     o.key("keys").begin_array();
     for (const auto& k : keys)
       o.begin_object().field("key", k.key).field("dtype", k.dtype).field("shape", k.shape).end_object();
@@ -66,7 +84,7 @@ int run_data_info(const ParsedArgs& args) {
     std::cout << "  return        min " << e.return_min << " / mean " << e.return_mean << " / max " << e.return_max
               << "  over " << e.finished << " finished episodes (mean length " << e.length_mean << ")\n";
   }
-  if (scored) std::cout << "  normalized    " << score << "  (D4RL score of the mean return)\n";
+  if (scored) std::cout << "  normalized    " << score << "  (score of the mean return, against " << reference << ")\n";
   std::cout << "  keys\n";
   size_t width = 0;
   for (const auto& k : keys) width = std::max(width, k.key.size());

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "datasets/d4rl_dataset.h"
+#include "datasets/minari_io.h"
 #include "tests/datasets/fixtures.h"
 #include "tests/expect_text.h"
 #include "tests/tools/run_capturing.h"
@@ -185,6 +186,38 @@ TEST_F(TrainFixture, ARunStoppedDuringItsFinalEvaluationResumesIntoIt) {
   // A finished run resumed again is not evaluated a second time.
   ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", run, "--quiet"}), 0);
   EXPECT_EQ(line_count(run + "/log.jsonl"), lines);
+}
+
+// A Minari dataset (made by the real minari package) and the same data written in D4RL's layout
+// train to the same losses; evaluating a v5 dataset in the v4 env is refused, not done silently.
+TEST_F(TrainFixture, AMinariDatasetTrainsLikeItsD4rlCopy) {
+  const std::string root = dir + "/minari";
+  const std::string make = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/datasets/minari_make.py " +
+                           root + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const std::string minari = root + "/test/hopper/mixed-v0", copy = dir + "/copy.hdf5";
+  datasets::write_d4rl(copy, datasets::read_minari(minari));
+  auto with_data = [&](std::vector<std::string> args, const std::string& path) {
+    for (auto& a : args) {
+      if (a.rfind("data.path=", 0) == 0) a = "data.path=" + path;
+    }
+    return args;
+  };
+  ASSERT_EQ(run_to_end(with_data(command(dir + "/from_minari", 20), minari)), 0);
+  ASSERT_EQ(run_to_end(with_data(command(dir + "/from_copy", 20), copy)), 0);
+  const auto expected = losses(dir + "/from_copy/log.jsonl");
+  ASSERT_EQ(expected.size(), 20u);
+  EXPECT_EQ(losses(dir + "/from_minari/log.jsonl"), expected);
+
+  std::vector<std::string> evaluating = with_data(command(dir + "/evaluating", 20), minari);
+  evaluating.back() = "eval.episodes=2";
+  std::string line;
+  for (const auto& a : evaluating) line += shell_quote(a) + " ";
+  const auto [status, text] = mindt::testing::run_capturing(line, dir + "/evaluating.txt");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "was collected in Hopper-v5, but mindt's hopper is Hopper-v4");
+  EXPECT_HAS(text, "set eval.episodes=0 to train without evaluating");
+  EXPECT_FALSE(fs::exists(dir + "/evaluating"));
 }
 
 TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {

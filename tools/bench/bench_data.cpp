@@ -12,6 +12,7 @@
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/file_keys.h"
+#include "datasets/minari_io.h"
 #include "datasets/window_sampler.h"
 #include "tools/bench/bench_models.h"
 #include "tools/bench/report.h"
@@ -109,12 +110,15 @@ int run_bench_data(const cli::ParsedArgs& args) {
     write_synthetic_in_child(path, n);
     if (!json) std::cerr << "[bench data] written in " << seconds_since(t0) << " s\n";
   }
-  const int64_t file_array_bytes = array_bytes(path);
+  // A Minari dataset's arrays are in its main_data.hdf5 (its metadata.json is small).
+  const bool minari = !synthetic && datasets::is_minari_source(path);
+  const int64_t file_array_bytes =
+      array_bytes(minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path);
 
   const double rss_before = proc_status_mib("VmRSS:");
   reset_peak_rss();
   const auto t0 = Clock::now();
-  datasets::D4rlDataset data = datasets::read_d4rl(path);
+  datasets::D4rlDataset data = datasets::read_dataset(path);
   const double load_s = seconds_since(t0);
   const double peak_extra = proc_status_mib("VmHWM:") - rss_before;
   const double kept_mib = double((data.observations.data.size() + data.actions.data.size() + data.rewards.size()) * 4 +

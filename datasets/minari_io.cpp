@@ -1,0 +1,206 @@
+#include "datasets/minari_io.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/json_value.h"
+#include "datasets/hdf5.h"
+
+namespace mindt::datasets {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string datasets_root() {
+  if (const char* root = std::getenv("MINARI_DATASETS_PATH"); root && *root) return root;
+  const char* home = std::getenv("HOME");
+  return (fs::path(home ? home : ".") / ".minari" / "datasets").string();
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+DataError metadata_error(const std::string& file, const std::string& key, const std::string& what) {
+  return DataError(file + ": " + key + ": " + what);
+}
+
+// The space description (JSON inside a string): a 1-D Box is all the decision models take.
+int64_t box_size(const json::Value& metadata, const std::string& key, const std::string& file, bool observation) {
+  const json::Value* text = metadata.find(key);
+  if (!text) throw metadata_error(file, key, "missing");
+  json::Value space;
+  try {
+    space = json::parse(text->as_string(), file + ": " + key, /*allow_non_finite=*/true);
+  } catch (const std::invalid_argument& e) {
+    throw metadata_error(file, key, std::string("expected a space description in a string: ") + e.what());
+  } catch (const json::ParseError& e) {
+    throw DataError(e.what());
+  }
+  try {
+    const std::string& type = space.at("type").as_string();
+    if (type != "Box") throw metadata_error(file, key, "a " + type + " space; mindt takes Box spaces only");
+    const json::Value::Array& shape = space.at("shape").as_array();
+    const json::Value* dtype = space.find("dtype");
+    if (observation && shape.size() >= 2 && dtype && dtype->is_string() && dtype->as_string() == "uint8") {
+      throw metadata_error(
+          file, key,
+          "image observations (uint8, shape of rank " + std::to_string(shape.size()) + ") are not supported");
+    }
+    if (shape.size() != 1) {
+      throw metadata_error(file, key,
+                           "a Box of rank " + std::to_string(shape.size()) + "; mindt takes vectors (rank 1)");
+    }
+    return shape[0].as_integer();
+  } catch (const std::invalid_argument& e) {
+    throw metadata_error(file, key, std::string("not a space description (") + e.what() + ")");
+  }
+}
+
+// A [rows, cols] float array at key, checked against the expected shape.
+Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int64_t cols) {
+  if (!file.has(key)) throw DataError(file.path() + ": key '" + key + "': missing");
+  const KeyInfo info = file.info(key);
+  const bool vector = cols == 1 && info.shape.size() == 1;
+  if (!vector && (info.shape.size() != 2 || info.shape[1] != cols)) {
+    throw DataError(file.path() + ": key '" + key + "': expected shape [" + std::to_string(rows) + ", " +
+                    std::to_string(cols) + "], got " + std::to_string(info.shape.size()) + " dimensions");
+  }
+  if (info.shape[0] != rows) {
+    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(info.shape[0]) + " rows, expected " +
+                    std::to_string(rows));
+  }
+  Array2D a{file.read_floats(key), rows, cols};
+  for (size_t i = 0; i < a.data.size(); ++i) {  // named by the episode's own key and row
+    if (!std::isfinite(a.data[i])) {
+      throw DataError(file.path() + ": key '" + key + "': contains " + (std::isnan(a.data[i]) ? "NaN" : "inf") +
+                      " at row " + std::to_string(int64_t(i) / cols));
+    }
+  }
+  return a;
+}
+
+std::vector<uint8_t> read_flags(const H5File& file, const std::string& key, int64_t rows) {
+  if (!file.has(key)) throw DataError(file.path() + ": key '" + key + "': missing");
+  std::vector<uint8_t> flags = file.read_flags(key);
+  if (int64_t(flags.size()) != rows) {
+    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(flags.size()) + " rows, expected " +
+                    std::to_string(rows));
+  }
+  return flags;
+}
+
+void append(Array2D& to, const Array2D& from, int64_t first_row, int64_t rows) {
+  to.cols = from.cols;
+  to.data.insert(to.data.end(), from.data.begin() + first_row * from.cols,
+                 from.data.begin() + (first_row + rows) * from.cols);
+  to.rows += rows;
+}
+
+}  // namespace
+
+bool is_minari_source(const std::string& path_or_id) {
+  if (fs::is_directory(path_or_id)) return true;
+  if (fs::exists(path_or_id)) return false;
+  return !ends_with(path_or_id, ".hdf5") && !ends_with(path_or_id, ".h5");
+}
+
+std::string minari_dataset_dir(const std::string& path_or_id) {
+  if (fs::is_directory(path_or_id)) {
+    if (fs::exists(fs::path(path_or_id) / "data" / "metadata.json")) return path_or_id;
+    if (fs::exists(fs::path(path_or_id) / "metadata.json")) return fs::path(path_or_id).parent_path().string();
+    throw DataError(path_or_id + ": not a Minari dataset (no data/metadata.json in it)");
+  }
+  const std::string root = datasets_root();
+  const fs::path dir = fs::path(root) / path_or_id;
+  if (fs::exists(dir / "data" / "metadata.json")) return dir.string();
+  throw DataError("no Minari dataset '" + path_or_id + "' in " + root + " (looked for " +
+                  (dir / "data" / "metadata.json").string() + "; $MINARI_DATASETS_PATH sets the folder). " +
+                  "mindt downloads nothing: get it with `minari download " + path_or_id +
+                  "`, or give a D4RL file (.hdf5) or a dataset folder");
+}
+
+D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& options) {
+  const fs::path dir = minari_dataset_dir(path_or_id);
+  const std::string metadata_file = (dir / "data" / "metadata.json").string();
+  json::Value metadata;
+  try {
+    metadata = json::parse_file(metadata_file);
+    metadata.as_object();
+  } catch (const json::ParseError& e) {
+    throw DataError(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw DataError(metadata_file + ": expected a JSON object (" + e.what() + ")");
+  }
+  auto integer = [&](const std::string& key) {
+    try {
+      return metadata.at(key).as_integer();
+    } catch (const std::invalid_argument& e) {
+      throw metadata_error(metadata_file, key, e.what());
+    }
+  };
+  if (const json::Value* format = metadata.find("data_format");
+      format && !(format->is_string() && format->as_string() == "hdf5")) {
+    throw metadata_error(metadata_file, "data_format",
+                         (format->is_string() ? "'" + format->as_string() + "'" : std::string(format->kind())) +
+                             ": mindt reads the hdf5 backend only (convert with minari, or re-create the dataset "
+                             "with data_format='hdf5')");
+  }
+  const int64_t episodes = integer("total_episodes"), total_steps = integer("total_steps");
+  const int64_t obs_dim = box_size(metadata, "observation_space", metadata_file, true);
+  const int64_t act_dim = box_size(metadata, "action_space", metadata_file, false);
+
+  const H5File file = H5File::open_read((dir / "data" / "main_data.hdf5").string());
+  D4rlDataset d;
+  int64_t steps = 0;
+  for (int64_t i = 0; i < episodes; ++i) {
+    const std::string group = "episode_" + std::to_string(i);
+    if (!file.has(group)) {
+      throw DataError(file.path() + ": group '" + group + "': missing (metadata.json says " + std::to_string(episodes) +
+                      " episodes)");
+    }
+    const int64_t n = file.info(group + "/actions").shape.empty() ? 0 : file.info(group + "/actions").shape[0];
+    const Array2D obs = read_rows(file, group + "/observations", n + 1, obs_dim);
+    append(d.observations, obs, 0, n);
+    if (options.next_observations) append(d.next_observations, obs, 1, n);
+    append(d.actions, read_rows(file, group + "/actions", n, act_dim), 0, n);
+    const Array2D rewards = read_rows(file, group + "/rewards", n, 1);
+    d.rewards.insert(d.rewards.end(), rewards.data.begin(), rewards.data.end());
+    const std::vector<uint8_t> terminations = read_flags(file, group + "/terminations", n);
+    const std::vector<uint8_t> truncations = read_flags(file, group + "/truncations", n);
+    d.terminals.insert(d.terminals.end(), terminations.begin(), terminations.end());
+    d.timeouts.insert(d.timeouts.end(), truncations.begin(), truncations.end());
+    steps += n;
+  }
+  if (steps != total_steps) {
+    throw metadata_error(metadata_file, "total_steps",
+                         std::to_string(total_steps) + ", but the episodes hold " + std::to_string(steps) + " steps");
+  }
+  if (options.metadata) {
+    try {
+      const json::Value spec = json::parse(metadata.at("env_spec").as_string(), metadata_file + ": env_spec", true);
+      d.metadata["env"] = spec.at("id").as_string();
+    } catch (const std::invalid_argument& e) {
+      throw metadata_error(metadata_file, "env_spec",
+                           std::string("expected an env spec with an id (") + e.what() + ")");
+    } catch (const json::ParseError& e) {
+      throw DataError(e.what());
+    }
+    if (const json::Value* id = metadata.find("dataset_id"); id && id->is_string()) {
+      d.metadata["minari/dataset_id"] = id->as_string();
+    }
+    for (const char* key : {"ref_min_score", "ref_max_score"}) {
+      if (const json::Value* v = metadata.find(key); v && v->is_number())
+        d.metadata[std::string("minari/") + key] = v->as_number();
+    }
+  }
+  d.validate(dir.string());
+  return d;
+}
+
+D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options) {
+  return is_minari_source(path_or_id) ? read_minari(path_or_id, options) : read_d4rl(path_or_id, options);
+}
+
+}  // namespace mindt::datasets
