@@ -189,14 +189,12 @@ void check_data_fits_env(const datasets::D4rlDataset& data, const config::Config
   // evaluation would score the policy in other dynamics.
   const std::string simulated = envs::find_env(env).gymnasium_id;
   if (*name == simulated) return;
-  std::string lower = *name;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.rfind(env + "-v", 0) == 0) {
+  for (const envs::EnvEntry& e : envs::env_registry()) {
+    if (e.gymnasium_id != *name) continue;
     if (config.eval.episodes == 0) return;  // trains without evaluating: the dynamics do not matter
-    throw std::runtime_error(config.data.path + " was collected in " + *name + ", but mindt's " + env + " is " +
-                             simulated + " (D4RL's dynamics) and " + *name +
-                             " is not simulated yet, so evaluating would score the policy in another env; "
-                             "set eval.episodes=0 to train without evaluating");
+    throw std::runtime_error(config.data.path + " was collected in " + *name + ", but data.env " + env + " is " +
+                             simulated + ", so evaluating would score the policy in other dynamics; set data.env=" +
+                             e.name + " (or eval.episodes=0 to train without evaluating)");
   }
   throw std::runtime_error(config.data.path + ": metadata/env says '" + *name + "', but data.env is " + env);
 }

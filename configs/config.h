@@ -13,7 +13,9 @@
 namespace mindt::config {
 
 inline const std::vector<std::string> kBackbones = {"transformer", "mingru", "minlstm", "gru", "lstm", "mamba"};
-inline const std::vector<std::string> kEnvs = {"halfcheetah", "hopper", "walker2d"};
+// The env registry's names (envs/registry.cpp; a test keeps the two equal).
+inline const std::vector<std::string> kEnvs = {"halfcheetah",    "hopper",    "walker2d",
+                                               "halfcheetah-v5", "hopper-v5", "walker2d-v5"};
 
 // Every backbone is n_layers residual blocks  x += mixer(LN(x)); x += MLP(LN(x))  (GPT-2's block) that
 // differ only in the token mixer; each mixer has its own options block below.

@@ -7,7 +7,9 @@ namespace mindt::envs {
 const std::vector<std::string>& d4rl_env_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
-    for (const EnvEntry& e : env_registry()) n.push_back(e.name);
+    for (const EnvEntry& e : env_registry()) {
+      if (e.d4rl) n.push_back(e.name);
+    }
     return n;
   }();
   return names;

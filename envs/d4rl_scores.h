@@ -14,7 +14,8 @@ struct ReferenceScores {
   double expert_return;  // REF_MAX
 };
 
-// The env names D4RL uses: "halfcheetah", "hopper", "walker2d".
+// The env names D4RL uses: "halfcheetah", "hopper", "walker2d" (its dynamics; every env, v5
+// included, is in envs/registry.h's env_names()).
 const std::vector<std::string>& d4rl_env_names();
 
 // Throws std::invalid_argument naming the valid envs for an unknown name.

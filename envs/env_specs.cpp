@@ -1,10 +1,10 @@
 #include "envs/env_specs.h"
 
-#include <cctype>
 #include <stdexcept>
 
 #include "envs/d4rl_scores.h"
 #include "envs/locomotion_env.h"
+#include "envs/registry.h"
 
 namespace mindt::envs {
 
@@ -34,12 +34,13 @@ EnvGuess guess_env(int64_t obs_dim, int64_t act_dim, const std::string& metadata
     }
     return {given, "given"};
   }
-  // Files made by `mindt data make` name their env in metadata/env (e.g. "hopper" or "hopper-medium-v2"),
-  // Minari datasets their gymnasium id ("Hopper-v5").
-  std::string lower = metadata_env;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Minari datasets name their env by gymnasium id ("Hopper-v5"), files made by `mindt data make`
+  // by D4RL's name ("hopper" or "hopper-medium-v2").
+  for (const EnvEntry& e : env_registry()) {
+    if (!metadata_env.empty() && metadata_env == e.gymnasium_id) return {e.name, "from metadata/env"};
+  }
   for (const auto& env : matching) {
-    if (!lower.empty() && lower.rfind(env, 0) == 0) return {env, "from metadata/env"};
+    if (!metadata_env.empty() && metadata_env.rfind(env, 0) == 0) return {env, "from metadata/env"};
   }
   if (matching.size() == 1) return {matching[0], "from dimensions"};
   std::string why =

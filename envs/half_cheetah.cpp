@@ -18,4 +18,10 @@ LocomotionSpec half_cheetah_spec() {
   return s;
 }
 
+LocomotionSpec half_cheetah_v5_spec() {
+  LocomotionSpec s = half_cheetah_spec();
+  s.name = "halfcheetah-v5";
+  return s;
+}
+
 }  // namespace mindt::envs

@@ -27,4 +27,11 @@ LocomotionSpec hopper_spec() {
   return s;
 }
 
+LocomotionSpec hopper_v5_spec() {
+  LocomotionSpec s = hopper_spec();
+  s.name = "hopper-v5";
+  s.healthy_reward_while_unhealthy = false;
+  return s;
+}
+
 }  // namespace mindt::envs

@@ -51,8 +51,10 @@ StepResult LocomotionEnv::step(const double* action, double* observation) {
   double control_cost = 0;
   for (int i = 0; i < m.nu; ++i) control_cost += action[i] * action[i];  // the unclipped action, as gym
   StepResult r;
-  r.reward = forward_velocity + spec_.healthy_reward - spec_.ctrl_cost_weight * control_cost;
-  r.terminated = spec_.is_healthy && !spec_.is_healthy(sim_.data().qpos, sim_.data().qvel, m);
+  const bool healthy = !spec_.is_healthy || spec_.is_healthy(sim_.data().qpos, sim_.data().qvel, m);
+  const double survive = healthy || spec_.healthy_reward_while_unhealthy ? spec_.healthy_reward : 0.0;
+  r.reward = forward_velocity + survive - spec_.ctrl_cost_weight * control_cost;
+  r.terminated = !healthy;
   ++elapsed_;
   r.truncated = elapsed_ >= spec_.max_episode_steps;
   observe(observation);

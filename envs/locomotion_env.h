@@ -28,7 +28,9 @@ struct LocomotionSpec {
   int frame_skip = 4;
   double ctrl_cost_weight = 1e-3;
   double healthy_reward = 0;  // 0 for HalfCheetah
-  double velocity_clip = 0;   // 0 = no clipping of qvel in the observation
+  // v2–v4 pay healthy_reward on every step, the terminating one included; v5 only while healthy.
+  bool healthy_reward_while_unhealthy = true;
+  double velocity_clip = 0;  // 0 = no clipping of qvel in the observation
   enum class Noise { kUniform, kUniformPosNormalVel } noise = Noise::kUniform;
   double noise_scale = 5e-3;
   // Healthy test on (qpos, qvel); empty = never terminates.

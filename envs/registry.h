@@ -13,14 +13,18 @@
 namespace mindt::envs {
 
 struct EnvEntry {
-  std::string name;                // D4RL's name, used in configs and file names: "hopper"
+  std::string name;                // "hopper" (D4RL's name, D4RL's dynamics), "hopper-v5", …
   std::string gymnasium_id;        // the gymnasium environment with the same dynamics: "Hopper-v4"
   LocomotionSpec (*spec)();        // the task's simulation, reward and termination
   ReferenceScores scores;          // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
   std::vector<double> dt_targets;  // the two returns DT evaluates at, high then low
+  bool d4rl = true;                // the dynamics D4RL's datasets were recorded in (false: v5)
 };
 
-// Every env, sorted by name.
+// Every env's name, in registry order: what data.env and the commands accept.
+const std::vector<std::string>& env_names();
+
+// Every env: D4RL's three, then gymnasium's v5 versions of them.
 const std::vector<EnvEntry>& env_registry();
 // The entry named `name`; throws std::invalid_argument naming the known envs otherwise.
 const EnvEntry& find_env(const std::string& name);

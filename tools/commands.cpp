@@ -204,7 +204,7 @@ const std::vector<CommandSpec>& all_commands() {
        "has them, D4RL's otherwise), and every key with its dtype and shape (a Minari dataset's first\n"
        "episode's).",
        {{"json", "", "print one JSON object (transitions, episodes, returns, keys, ...)", ""},
-        {"env", "ENV", "halfcheetah, hopper or walker2d (needed when the sizes fit two envs)", ""}},
+        {"env", "ENV", "halfcheetah, hopper, walker2d or their -v5 versions (needed when the sizes fit two envs)", ""}},
        run_data_info},
       {"data make",
        "make a D4RL-format dataset (random, medium, medium-replay, expert, medium-expert) in our envs",
@@ -229,7 +229,9 @@ const std::vector<CommandSpec>& all_commands() {
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",
-       "Steps ENV (halfcheetah, hopper, walker2d) with uniform random actions in [-1, 1] on a vector of\n"
+       "Steps ENV (halfcheetah, hopper, walker2d: D4RL's dynamics; halfcheetah-v5, hopper-v5, walker2d-v5:\n"
+       "gymnasium's v5, which Minari's datasets were collected in) with uniform random actions in [-1, 1] on a vector "
+       "of\n"
        "environments and reports the mean episode return with its spread, the mean length, the D4RL\n"
        "normalized score (about 0: D4RL's REF_MIN is a random policy's return) and env steps per second.",
        {{"episodes", "N", "episodes to run", "100"},

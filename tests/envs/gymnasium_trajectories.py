@@ -1,4 +1,5 @@
-"""Records gymnasium's v4 locomotion envs (the reference D4RL's semantics live in) for test_locomotion.
+"""Records gymnasium's v4 locomotion envs (the reference D4RL's semantics live in) and their v5
+versions (Minari's) for test_locomotion.
 
   gymnasium_trajectories.py OUT.hdf5 ENV SEED [SEED ...]
 
@@ -18,7 +19,8 @@ import numpy as np
 warnings.filterwarnings("ignore")
 import gymnasium as gym  # noqa: E402
 
-NAMES = {"halfcheetah": "HalfCheetah-v4", "hopper": "Hopper-v4", "walker2d": "Walker2d-v4"}
+NAMES = {"halfcheetah": "HalfCheetah-v4", "hopper": "Hopper-v4", "walker2d": "Walker2d-v4",
+         "halfcheetah-v5": "HalfCheetah-v5", "hopper-v5": "Hopper-v5", "walker2d-v5": "Walker2d-v5"}
 
 
 def record(env_name, seed):

@@ -139,15 +139,22 @@ TEST_P(Conformance, FreeRunningEpisodesTrackGymnasium) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Envs, Conformance, ::testing::Values("halfcheetah", "hopper", "walker2d"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Envs, Conformance,
+                         ::testing::Values("halfcheetah", "hopper", "walker2d", "halfcheetah-v5", "hopper-v5",
+                                           "walker2d-v5"),
+                         [](const auto& info) {
+                           std::string name = info.param;  // gtest names take letters, digits and _
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(LocomotionEnv, UnknownEnvListsTheValidOnes) {
   try {
     make_env("ant", 0);
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_HAS(std::string(e.what()), "unknown env 'ant' (known: halfcheetah, hopper, walker2d)");
+    EXPECT_HAS(std::string(e.what()),
+               "unknown env 'ant' (known: halfcheetah, hopper, walker2d, halfcheetah-v5, hopper-v5, walker2d-v5)");
   }
 }
 

@@ -189,7 +189,8 @@ TEST_F(TrainFixture, ARunStoppedDuringItsFinalEvaluationResumesIntoIt) {
 }
 
 // A Minari dataset (made by the real minari package) and the same data written in D4RL's layout
-// train to the same losses; evaluating a v5 dataset in the v4 env is refused, not done silently.
+// train to the same losses; evaluating a v5 dataset in the v4 env is refused, not done silently,
+// and in hopper-v5 it is done.
 TEST_F(TrainFixture, AMinariDatasetTrainsLikeItsD4rlCopy) {
   const std::string root = dir + "/minari";
   const std::string make = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/datasets/minari_make.py " +
@@ -215,9 +216,14 @@ TEST_F(TrainFixture, AMinariDatasetTrainsLikeItsD4rlCopy) {
   for (const auto& a : evaluating) line += shell_quote(a) + " ";
   const auto [status, text] = mindt::testing::run_capturing(line, dir + "/evaluating.txt");
   EXPECT_NE(status, 0);
-  EXPECT_HAS(text, "was collected in Hopper-v5, but mindt's hopper is Hopper-v4");
-  EXPECT_HAS(text, "set eval.episodes=0 to train without evaluating");
+  EXPECT_HAS(text, "was collected in Hopper-v5, but data.env hopper is Hopper-v4");
+  EXPECT_HAS(text, "set data.env=hopper-v5");
   EXPECT_FALSE(fs::exists(dir + "/evaluating"));
+  // In the env it was collected in, it trains and is scored.
+  evaluating.push_back("--set");
+  evaluating.push_back("data.env=hopper-v5");
+  ASSERT_EQ(run_to_end(evaluating), 0);
+  EXPECT_TRUE(fs::exists(dir + "/evaluating/eval.json"));
 }
 
 TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {
