@@ -65,6 +65,9 @@ Hid::~Hid() {
     case H5I_GENPROP_LST:
       H5Pclose(id_);
       break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
     default:
       break;
   }
@@ -235,6 +238,18 @@ double H5File::read_number(const std::string& key) const {
   double value = 0;
   if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) fail(key, "cannot read it");
   return value;
+}
+
+void H5File::create_group(const std::string& key) { ensure_parent_groups(key + "/"); }
+
+void H5File::write_integer_attribute(const std::string& key, const std::string& name, int64_t value) {
+  const Hid object(H5Oopen(file_.get(), key.c_str(), H5P_DEFAULT));
+  if (!object.valid()) fail(key, "cannot open it to set attribute '" + name + "'");
+  const Hid space(H5Screate(H5S_SCALAR));
+  const Hid attribute(H5Acreate2(object.get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attribute.valid() || H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value) < 0) {
+    fail(key, "cannot write attribute '" + name + "'");
+  }
 }
 
 void H5File::ensure_parent_groups(const std::string& key) {

@@ -66,6 +66,9 @@ class H5File {
   void write_string(const std::string& key, const std::string& value);         // variable-length UTF-8
   void write_number(const std::string& key, double value);
   void write_integer(const std::string& key, int64_t value);
+  // A group (and its parents) at key, and an int64 attribute on an existing group or dataset.
+  void create_group(const std::string& key);
+  void write_integer_attribute(const std::string& key, const std::string& name, int64_t value);
 
  private:
   H5File(Hid file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}

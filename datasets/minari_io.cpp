@@ -1,10 +1,16 @@
 #include "datasets/minari_io.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/atomic_file.h"
+#include "common/json.h"
 #include "common/json_value.h"
+#include "datasets/episodes.h"
 #include "datasets/hdf5.h"
 
 namespace mindt::datasets {
@@ -197,6 +203,64 @@ D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& option
   }
   d.validate(dir.string());
   return d;
+}
+
+void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo& info) {
+  d.validate(dir);
+  if (fs::exists(dir)) throw DataError(dir + ": already exists; choose another output or remove it");
+  if (d.next_observations.rows != d.size()) {
+    throw DataError(dir +
+                    ": a Minari dataset stores each episode's final observation, so the data needs "
+                    "next_observations (read D4RL files with them; v0 files have none)");
+  }
+  const std::vector<Episode> episodes = split_episodes(d.terminals, d.timeouts, d.rewards);
+  const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
+  fs::remove_all(temporary);
+  try {
+    fs::create_directories(temporary / "data");
+    {
+      H5File file = H5File::create((temporary / "data" / "main_data.hdf5").string());
+      for (size_t i = 0; i < episodes.size(); ++i) {
+        const Episode& e = episodes[i];
+        const int64_t n = e.length, last = e.start + n - 1;
+        const std::string group = "episode_" + std::to_string(i);
+        std::vector<float> obs(d.observations.row(e.start), d.observations.row(e.start) + n * d.obs_dim());
+        obs.insert(obs.end(), d.next_observations.row(last), d.next_observations.row(last) + d.obs_dim());
+        file.write_floats(group + "/observations", obs, {n + 1, d.obs_dim()});
+        file.write_floats(group + "/actions", {d.actions.row(e.start), d.actions.row(e.start) + n * d.act_dim()},
+                          {n, d.act_dim()});
+        file.write_floats(group + "/rewards", {d.rewards.begin() + e.start, d.rewards.begin() + e.start + n}, {n});
+        std::vector<uint8_t> terminations(d.terminals.begin() + e.start, d.terminals.begin() + e.start + n);
+        std::vector<uint8_t> truncations(n, 0);
+        if (!d.timeouts.empty()) std::copy_n(d.timeouts.begin() + e.start, n, truncations.begin());
+        if (e.end == EpisodeEnd::kUnfinished) truncations.back() = 1;  // as Minari ends a cut episode
+        file.write_flags(group + "/terminations", terminations);
+        file.write_flags(group + "/truncations", truncations);
+        file.create_group(group + "/infos");
+        file.write_integer_attribute(group, "id", static_cast<int64_t>(i));
+        file.write_integer_attribute(group, "total_steps", n);
+      }
+    }
+    json::Writer m;
+    m.begin_object().field("total_episodes", int64_t(episodes.size())).field("total_steps", d.size());
+    m.field("data_format", "hdf5").field("jpeg_encoding", false);
+    m.field("observation_space", info.observation_space).field("action_space", info.action_space);
+    m.field("env_spec", info.env_spec);
+    m.field("dataset_size", std::round(double(fs::file_size(temporary / "data" / "main_data.hdf5")) / 1e5) / 10);
+    m.field("dataset_id", info.dataset_id).field("algorithm_name", info.algorithm_name);
+    m.field("minari_version", "0.5.4");
+    if (info.ref_min_score && info.ref_max_score) {
+      m.field("ref_min_score", *info.ref_min_score).field("ref_max_score", *info.ref_max_score);
+      m.field("num_episodes_average_score", int64_t{100});
+    }
+    write_text_atomically((temporary / "data" / "metadata.json").string(), m.end_object().str());
+    if (!fs::path(dir).parent_path().empty()) fs::create_directories(fs::path(dir).parent_path());
+    fs::rename(temporary, dir);  // a folder renamed whole: readers see all of it or nothing
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(temporary, ignored);
+    throw;
+  }
 }
 
 D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options) {

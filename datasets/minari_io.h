@@ -18,6 +18,7 @@
 // than a 1-D Box, image observations, and data that disagrees with its metadata.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "datasets/d4rl_dataset.h"
@@ -35,5 +36,23 @@ std::string minari_dataset_dir(const std::string& path_or_id);
 // metadata/… of the result: env (env_spec.id, e.g. "Hopper-v5"), minari/dataset_id,
 // minari/ref_min_score and minari/ref_max_score when the dataset has them.
 D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& options = {});
+
+// What a written Minari dataset's metadata.json says beyond the data itself; the JSON texts are
+// what Minari stores inside strings (gymnasium's EnvSpec and space serialisations).
+struct MinariInfo {
+  std::string dataset_id;         // "mindt/hopper/medium-v0"
+  std::string env_spec;           // gymnasium EnvSpec JSON
+  std::string observation_space;  // {"type": "Box", "dtype": "float32", "shape": [d], "low": …, "high": …}
+  std::string action_space;
+  std::string algorithm_name;  // what made the data
+  std::optional<double> ref_min_score, ref_max_score;
+};
+
+// Writes `d` as a Minari dataset in folder `dir` (which must not exist): data/main_data.hdf5 with a
+// group per episode (observations with the final one appended from next_observations, so the
+// dataset must have them; an unfinished tail becomes an episode truncated at its last step, as
+// Minari does) and data/metadata.json. Written beside `dir` and renamed into place, so a failed or
+// killed write leaves nothing under `dir`.
+void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo& info);
 
 }  // namespace mindt::datasets

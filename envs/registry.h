@@ -13,13 +13,21 @@
 namespace mindt::envs {
 
 struct EnvEntry {
-  std::string name;                // "hopper" (D4RL's name, D4RL's dynamics), "hopper-v5", …
-  std::string gymnasium_id;        // the gymnasium environment with the same dynamics: "Hopper-v4"
-  LocomotionSpec (*spec)();        // the task's simulation, reward and termination
-  ReferenceScores scores;          // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
-  std::vector<double> dt_targets;  // the two returns DT evaluates at, high then low
-  bool d4rl = true;                // the dynamics D4RL's datasets were recorded in (false: v5)
+  std::string name;                   // "hopper" (D4RL's name, D4RL's dynamics), "hopper-v5", …
+  std::string gymnasium_id;           // the gymnasium environment with the same dynamics: "Hopper-v4"
+  LocomotionSpec (*spec)();           // the task's simulation, reward and termination
+  ReferenceScores scores;             // D4RL's REF_MIN / REF_MAX (d4rl/infos.py)
+  std::vector<double> dt_targets;     // the two returns DT evaluates at, high then low
+  bool d4rl = true;                   // the dynamics D4RL's datasets were recorded in (false: v5)
+  std::string gymnasium_entry_point;  // "gymnasium.envs.mujoco.hopper_v4:HopperEnv"
+  double reward_threshold = 0;        // gymnasium's registration (0: none)
 };
+
+// gymnasium's EnvSpec of the env as JSON (what Minari stores as env_spec), and its observation
+// and action spaces as Minari serialises them (Box, float32, with Python's Infinity for unbounded).
+std::string gymnasium_env_spec_json(const std::string& env);
+std::string observation_space_json(const std::string& env);
+std::string action_space_json(const std::string& env);
 
 // Every env's name, in registry order: what data.env and the commands accept.
 const std::vector<std::string>& env_names();

@@ -224,8 +224,22 @@ const std::vector<CommandSpec>& all_commands() {
         {"until", "STEP", "medium-replay: keep the buffer's first STEP transitions (default: all)", ""},
         {"if-absent", "", "do nothing when the output exists", ""},
         {"force", "", "replace an existing output", ""},
+        {"format", "d4rl|minari",
+         "the output's format: a D4RL file, or a Minari dataset folder (default out: data/ENV-QUALITY-minari)", "d4rl"},
         {"quiet", "", "no progress line", ""}},
        run_data_make},
+      {"data convert",
+       "convert a dataset between D4RL's HDF5 file and a Minari dataset, either way",
+       "mindt data convert IN OUT [--env ENV] [--id DATASET_ID] [--algorithm NAME]",
+       "Reads IN (a D4RL file, or a Minari dataset folder or id) and writes the same episodes to OUT: a\n"
+       "D4RL file when OUT ends in .hdf5, else a Minari dataset folder (which `minari.load_dataset`\n"
+       "loads once it is under $MINARI_DATASETS_PATH as its id). Minari's metadata gets the env's\n"
+       "gymnasium spec and spaces and D4RL's reference returns; a D4RL file gets metadata/env. Written\n"
+       "atomically: an interrupted conversion leaves no output.",
+       {{"env", "ENV", "the env the data is from (default: its metadata, or its sizes)", ""},
+        {"id", "DATASET_ID", "a Minari output's dataset_id (default: mindt/ENV/<OUT's name>-v0)", ""},
+        {"algorithm", "NAME", "a Minari output's algorithm_name (default: metadata/algorithm)", ""}},
+       run_data_convert},
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",

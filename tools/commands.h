@@ -7,6 +7,7 @@ namespace mindt::cli {
 int run_config_show(const ParsedArgs& args);
 int run_data_info(const ParsedArgs& args);
 int run_data_make(const ParsedArgs& args);
+int run_data_convert(const ParsedArgs& args);
 int run_train(const ParsedArgs& args);
 int run_env_check(const ParsedArgs& args);
 int run_eval(const ParsedArgs& args);

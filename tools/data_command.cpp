@@ -1,9 +1,11 @@
 // `mindt data info FILE`: what a D4RL-format file holds — env, transitions, episodes and how they
 // end, returns and the normalized score, and every key with its dtype and shape.
 #include <algorithm>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
+#include "agents/dataset_convert.h"
 #include "common/json.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
@@ -93,6 +95,20 @@ int run_data_info(const ParsedArgs& args) {
               << shape_text(k.shape) << "\n"
               << std::right;
   }
+  return 0;
+}
+
+int run_data_convert(const ParsedArgs& args) {
+  if (args.positionals().size() != 2) throw UsageError("mindt data convert: expected IN and OUT");
+  const std::string in = args.positionals()[0], out = args.positionals()[1];
+  ConvertOptions o;
+  o.env = args.value_or("env", "");
+  o.dataset_id = args.value_or("id", "");
+  o.algorithm = args.value_or("algorithm", "");
+  if (std::filesystem::exists(out)) throw std::runtime_error(out + " exists; choose another OUT or remove it");
+  const ConvertResult r = convert_dataset(in, out, o);
+  std::cout << "wrote " << out << " (" << r.to_format << "): " << r.transitions << " transitions of " << r.env
+            << " from " << in << " (" << r.from_format << ")\n";
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "agents/dataset_convert.h"
 #include "agents/sac/make_dataset.h"
 #include "datasets/d4rl_dataset.h"
 #include "envs/d4rl_scores.h"
@@ -24,7 +25,11 @@ int run_data_make(const ParsedArgs& args) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("mindt data make: ") + e.what());
   }
-  const std::string out = args.value_or("out", "data/" + o.name.env + "-" + o.name.quality + "-v2.hdf5");
+  const std::string format = args.text("format");
+  if (format != "d4rl" && format != "minari")
+    throw UsageError("mindt data make: --format is d4rl or minari, got '" + format + "'");
+  const std::string stem = "data/" + o.name.env + "-" + o.name.quality;
+  const std::string out = args.value_or("out", format == "minari" ? stem + "-minari" : stem + "-v2.hdf5");
   if (fs::exists(out)) {
     if (args.flag("if-absent")) {
       std::cerr << "[data make] " << out << " exists; keeping it\n";
@@ -64,7 +69,15 @@ int run_data_make(const ParsedArgs& args) {
   if (!quiet) std::cerr << "\n";
   const fs::path parent = fs::path(out).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
-  datasets::write_d4rl(out, d);
+  if (format == "minari") {
+    if (fs::exists(out)) fs::remove_all(out);  // --force (checked above)
+    ConvertOptions convert;
+    convert.env = o.name.env;
+    convert.dataset_id = "mindt/" + o.name.env + "/" + o.name.quality + "-v0";
+    write_dataset(out, d, convert);
+  } else {
+    datasets::write_d4rl(out, d);
+  }
 
   const sac::FinishedEpisodes finished = sac::finished_episodes(d);
   std::cout << std::fixed << std::setprecision(1) << "wrote " << out << ": " << d.size() << " transitions, "

@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 
+#include "common/json_value.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "tests/expect_text.h"
@@ -18,6 +19,8 @@
 
 namespace mindt {
 namespace {
+
+using namespace datasets;
 
 namespace fs = std::filesystem;
 
@@ -118,6 +121,58 @@ TEST_F(DataMake, EveryShippedExpertOutscoresItsMedium) {
     ++pairs;
   }
   EXPECT_EQ(pairs, 3) << "hopper, walker2d and halfcheetah each ship an expert";
+}
+
+// --format minari writes what the real minari package loads, with the numbers of the D4RL file of
+// the same seed; converted back, the D4RL file's arrays come back unchanged.
+TEST_F(DataMake, MinariOutputLoadsInMinariAndConvertsBack) {
+  const std::string d4rl = dir + "/d.hdf5", root = dir + "/minari", minari = root + "/mindt/hopper/medium-v0";
+  ASSERT_EQ(run("data make hopper-medium --transitions 3000 --seed 5 --quiet --out " + d4rl, dir).first, 0);
+  const auto [status, text] =
+      run("data make hopper-medium --transitions 3000 --seed 5 --quiet --format minari --out " + minari, dir);
+  ASSERT_EQ(status, 0) << text;
+  const std::string load = std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR + "/tests/tools/minari_load.py " + root +
+                           " mindt/hopper/medium-v0 > " + dir + "/loaded.json 2> " + dir + "/loaded.err";
+  ASSERT_EQ(std::system(load.c_str()), 0) << bytes_of(dir + "/loaded.err");
+  const json::Value loaded = json::parse_file(dir + "/loaded.json");
+  ReadOptions with_next;
+  with_next.next_observations = true;
+  const D4rlDataset d = read_d4rl(d4rl, with_next);
+  const std::vector<Episode> episodes = split_episodes(d.terminals, d.timeouts, d.rewards);
+  EXPECT_EQ(loaded.at("env").as_string(), "Hopper-v4");
+  EXPECT_EQ(loaded.at("total_steps").as_integer(), d.size());
+  const auto& got = loaded.at("episodes").as_array();
+  ASSERT_EQ(got.size(), episodes.size());
+  for (size_t i = 0; i < episodes.size(); ++i) {
+    const Episode& e = episodes[i];
+    double obs = 0, final_obs = 0, act = 0;
+    for (int64_t r = e.start; r < e.start + e.length; ++r) {
+      for (int64_t c = 0; c < d.obs_dim(); ++c) obs += d.observations.row(r)[c];
+      for (int64_t c = 0; c < d.act_dim(); ++c) act += d.actions.row(r)[c];
+    }
+    for (int64_t c = 0; c < d.obs_dim(); ++c) final_obs += d.next_observations.row(e.start + e.length - 1)[c];
+    EXPECT_EQ(got[i].at("length").as_integer(), e.length) << i;
+    EXPECT_NEAR(got[i].at("return").as_number(), e.episode_return, 1e-9 * std::abs(e.episode_return)) << i;
+    EXPECT_EQ(got[i].at("terminated").as_bool(), e.end == EpisodeEnd::kTerminated) << i;
+    EXPECT_EQ(got[i].at("truncated").as_bool(), e.end != EpisodeEnd::kTerminated) << i;  // the cut tail too
+    EXPECT_NEAR(got[i].at("obs_sum").as_number(), obs, 1e-9 * (1 + std::abs(obs))) << i;
+    EXPECT_NEAR(got[i].at("final_obs_sum").as_number(), final_obs, 1e-9 * (1 + std::abs(final_obs))) << i;
+    EXPECT_NEAR(got[i].at("act_sum").as_number(), act, 1e-9 * (1 + std::abs(act))) << i;
+  }
+  // Back to D4RL's layout: the same arrays (the cut tail comes back as a timeout).
+  const std::string back = dir + "/back.hdf5";
+  ASSERT_EQ(run("data convert " + minari + " " + back, dir).first, 0);
+  const D4rlDataset again = read_d4rl(back, with_next);
+  EXPECT_EQ(again.observations.data, d.observations.data);
+  EXPECT_EQ(again.next_observations.data, d.next_observations.data);
+  EXPECT_EQ(again.actions.data, d.actions.data);
+  EXPECT_EQ(again.rewards, d.rewards);
+  EXPECT_EQ(again.terminals, d.terminals);
+  std::vector<uint8_t> timeouts = d.timeouts;
+  if (episodes.back().end == EpisodeEnd::kUnfinished) timeouts.back() = 1;
+  EXPECT_EQ(again.timeouts, timeouts);
+  // An existing output is refused, and nothing is written over it.
+  EXPECT_NE(run("data convert " + d4rl + " " + minari, dir).first, 0);
 }
 
 TEST_F(DataMake, ExplainsBadRequestsAndWritesNothing) {
