@@ -142,11 +142,21 @@ std::vector<KeyInfo> H5File::list() const {
 }
 
 std::vector<float> H5File::read_floats(const std::string& key) const {
+  std::vector<int64_t> shape;
+  return read_floats(key, shape);
+}
+
+std::vector<float> H5File::read_floats(const std::string& key, std::vector<int64_t>& shape) const {
   const Hid dataset = open_dataset(key);
   const Hid type(H5Dget_type(dataset.get()));
   const H5T_class_t cls = H5Tget_class(type.get());
   if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(key, "expected a numeric array, got " + dtype_name(type.get()));
   const Hid space(H5Dget_space(dataset.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) fail(key, "has an unreadable shape");
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  shape.assign(dims.begin(), dims.end());
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   std::vector<float> out(static_cast<size_t>(std::max<hssize_t>(n, 0)));
   // HDF5 converts from the stored type (e.g. float64) while reading, through a small buffer: no

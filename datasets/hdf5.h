@@ -53,6 +53,8 @@ class H5File {
 
   // Numeric datasets converted to float32 / float64 (integers and floats of any width accepted).
   std::vector<float> read_floats(const std::string& key) const;
+  // The same, with the array's shape read from the same open (one open instead of two).
+  std::vector<float> read_floats(const std::string& key, std::vector<int64_t>& shape) const;
   // Flags: bool (h5py's enum), any integer or float type; nonzero → 1.
   std::vector<uint8_t> read_flags(const std::string& key) const;
   // A string (fixed or variable length) or a numeric scalar, rendered as text.

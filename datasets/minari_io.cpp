@@ -64,20 +64,20 @@ int64_t box_size(const json::Value& metadata, const std::string& key, const std:
   }
 }
 
-// A [rows, cols] float array at key, checked against the expected shape.
+// A [rows, cols] float array at key, checked against the expected shape (rows < 0: any).
 Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int64_t cols) {
-  if (!file.has(key)) throw DataError(file.path() + ": key '" + key + "': missing");
-  const KeyInfo info = file.info(key);
-  const bool vector = cols == 1 && info.shape.size() == 1;
-  if (!vector && (info.shape.size() != 2 || info.shape[1] != cols)) {
+  std::vector<int64_t> shape;
+  Array2D a{file.read_floats(key, shape), 0, cols};
+  const bool vector = cols == 1 && shape.size() == 1;
+  if (!vector && (shape.size() != 2 || shape[1] != cols)) {
     throw DataError(file.path() + ": key '" + key + "': expected shape [" + std::to_string(rows) + ", " +
-                    std::to_string(cols) + "], got " + std::to_string(info.shape.size()) + " dimensions");
+                    std::to_string(cols) + "], got " + std::to_string(shape.size()) + " dimensions");
   }
-  if (info.shape[0] != rows) {
-    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(info.shape[0]) + " rows, expected " +
+  if (rows >= 0 && shape[0] != rows) {
+    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(shape[0]) + " rows, expected " +
                     std::to_string(rows));
   }
-  Array2D a{file.read_floats(key), rows, cols};
+  a.rows = shape[0];
   for (size_t i = 0; i < a.data.size(); ++i) {  // named by the episode's own key and row
     if (!std::isfinite(a.data[i])) {
       throw DataError(file.path() + ": key '" + key + "': contains " + (std::isnan(a.data[i]) ? "NaN" : "inf") +
@@ -88,7 +88,6 @@ Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int6
 }
 
 std::vector<uint8_t> read_flags(const H5File& file, const std::string& key, int64_t rows) {
-  if (!file.has(key)) throw DataError(file.path() + ": key '" + key + "': missing");
   std::vector<uint8_t> flags = file.read_flags(key);
   if (int64_t(flags.size()) != rows) {
     throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(flags.size()) + " rows, expected " +
@@ -159,18 +158,34 @@ D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& option
 
   const H5File file = H5File::open_read((dir / "data" / "main_data.hdf5").string());
   D4rlDataset d;
+  // Sized from metadata once (checked against the episodes below), so loading never holds two
+  // copies of a growing array.
+  const size_t expected = static_cast<size_t>(std::max<int64_t>(total_steps, 0));
+  d.observations.data.reserve(expected * obs_dim);
+  if (options.next_observations) d.next_observations.data.reserve(expected * obs_dim);
+  d.actions.data.reserve(expected * act_dim);
+  d.rewards.reserve(expected);
+  d.terminals.reserve(expected);
+  d.timeouts.reserve(expected);
   int64_t steps = 0;
   for (int64_t i = 0; i < episodes; ++i) {
     const std::string group = "episode_" + std::to_string(i);
-    if (!file.has(group)) {
-      throw DataError(file.path() + ": group '" + group + "': missing (metadata.json says " + std::to_string(episodes) +
-                      " episodes)");
+    Array2D actions;
+    try {
+      actions = read_rows(file, group + "/actions", -1, act_dim);
+    } catch (const DataError&) {
+      // Looked up only when a read fails: one lookup fewer per episode on the way that succeeds.
+      if (!file.has(group)) {
+        throw DataError(file.path() + ": group '" + group + "': missing (metadata.json says " +
+                        std::to_string(episodes) + " episodes)");
+      }
+      throw;
     }
-    const int64_t n = file.info(group + "/actions").shape.empty() ? 0 : file.info(group + "/actions").shape[0];
+    const int64_t n = actions.rows;
     const Array2D obs = read_rows(file, group + "/observations", n + 1, obs_dim);
     append(d.observations, obs, 0, n);
     if (options.next_observations) append(d.next_observations, obs, 1, n);
-    append(d.actions, read_rows(file, group + "/actions", n, act_dim), 0, n);
+    append(d.actions, actions, 0, n);
     const Array2D rewards = read_rows(file, group + "/rewards", n, 1);
     d.rewards.insert(d.rewards.end(), rewards.data.begin(), rewards.data.end());
     const std::vector<uint8_t> terminations = read_flags(file, group + "/terminations", n);

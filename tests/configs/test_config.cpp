@@ -115,8 +115,9 @@ TEST(ConfigErrors, SyntaxErrorsAndMissingFiles) {
 namespace mindt::config {
 namespace {
 
-// Every preset in configs/<env>-<dataset>-v2/ loads, names its env and DT's targets, and presets of
-// one experiment differ only in model.backbone.
+// Every preset in configs/<env>-<dataset>-v2/ (D4RL) and configs/mujoco-<env>-<level>-v0/ (Minari)
+// loads, names its env (and Minari id) and DT's targets, and presets of one experiment differ only
+// in model.backbone.
 TEST(Presets, EveryPresetLoadsAndOnlyTheBackboneDiffers) {
   int presets = 0;
   for (const auto& folder : std::filesystem::directory_iterator(std::string(MINDT_SOURCE_DIR) + "/configs")) {
@@ -128,14 +129,22 @@ TEST(Presets, EveryPresetLoadsAndOnlyTheBackboneDiffers) {
       Config c = load_config(path);
       ++presets;
       EXPECT_EQ(c.model.backbone, backbone);
-      EXPECT_EQ(folder.path().filename().string().rfind(c.data.env + "-", 0), 0u) << path;
+      const std::string name = folder.path().filename().string();
+      if (name.rfind("mujoco-", 0) == 0) {  // Minari's: mujoco-<env>-<level>-v0, the id, the v5 env
+        const std::string env = c.data.env.substr(0, c.data.env.size() - 3);
+        EXPECT_EQ(c.data.env.substr(c.data.env.size() - 3), "-v5") << path;
+        EXPECT_EQ(name.rfind("mujoco-" + env + "-", 0), 0u) << path;
+        EXPECT_EQ(c.data.path, "mujoco/" + env + "/" + name.substr(8 + env.size())) << path;
+      } else {
+        EXPECT_EQ(name.rfind(c.data.env + "-", 0), 0u) << path;
+      }
       EXPECT_EQ(c.eval.targets.size(), 2u) << path;
       c.model.backbone = "transformer";
       if (reference_yaml.empty()) reference_yaml = to_yaml(c);
       EXPECT_EQ(to_yaml(c), reference_yaml) << path << " differs from its transformer preset beyond model.backbone";
     }
   }
-  EXPECT_EQ(presets, 27);
+  EXPECT_EQ(presets, 54);  // D4RL's 9 experiments and Minari's 9, 3 backbones each
 }
 
 }  // namespace
