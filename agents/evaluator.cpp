@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "common/mean_std.h"
+#include "datasets/minari_io.h"
 #include "envs/d4rl_scores.h"
 #include "envs/vector_env.h"
 
@@ -74,7 +75,10 @@ std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& optio
       r.returns.insert(r.returns.end(), s.returns.begin(), s.returns.end());
       lengths.insert(lengths.end(), s.lengths.begin(), s.lengths.end());
     }
-    for (double x : r.returns) scores.push_back(envs::normalized_score(o.env, x));
+    for (double x : r.returns) {
+      scores.push_back(o.reference ? 100.0 * (x - o.reference->first) / (o.reference->second - o.reference->first)
+                                   : envs::normalized_score(o.env, x));
+    }
     r.episodes = static_cast<int64_t>(r.returns.size());
     const MeanStd returns = mean_std(r.returns), normalized = mean_std(scores);
     r.return_mean = returns.mean;
@@ -92,6 +96,7 @@ std::string results_json(const EvalOptions& options, const std::vector<TargetRes
   o.begin_object();
   if (step >= 0) o.field("step", step);
   o.field("env", options.env).field("mode", to_string(options.mode)).field("seeds", options.seeds);
+  o.field("score_reference", score_reference(options));
   o.key("targets").begin_array();
   for (const TargetResult& r : results) {
     o.begin_object().field("target", r.target).field("episodes", r.episodes).field("return_mean", r.return_mean);
@@ -109,7 +114,10 @@ EvalOptions eval_options(const config::Config& config) {
   o.mode = parse_inference_mode(config.eval.mode);
   o.reward_scale = config.data.reward_scale;
   o.seeds = {static_cast<uint64_t>(config.seed)};
+  if (!config.data.path.empty()) o.reference = datasets::minari_reference_scores(config.data.path);
   return o;
 }
+
+const char* score_reference(const EvalOptions& options) { return options.reference ? "dataset" : "d4rl"; }
 
 }  // namespace mindt

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/decision_model.h"
@@ -24,7 +26,13 @@ struct EvalOptions {
   InferenceMode mode = InferenceMode::kWindow;
   double reward_scale = 1000;
   int threads = 0;  // environment threads (0 = one per core)
+  // The returns that score 0 and 100: a Minari dataset's own (ref_min_score, ref_max_score) when
+  // it has them; empty = D4RL's reference returns for env.
+  std::optional<std::pair<double, double>> reference;
 };
+
+// "dataset" or "d4rl": which reference returns the scores are normalized against.
+const char* score_reference(const EvalOptions& options);
 
 struct TargetResult {
   double target = 0;
@@ -38,10 +46,11 @@ struct TargetResult {
 std::vector<TargetResult> evaluate(DecisionModel model, const EvalOptions& options);
 
 // The evaluation a config asks for (its eval section, data.env and data.reward_scale), with the
-// environments seeded by the config's seed, as the trainer evaluates.
+// environments seeded by the config's seed, as the trainer evaluates; scored against data.path's
+// own reference returns when it is a Minari dataset that has them.
 EvalOptions eval_options(const config::Config& config);
 
-// {"step" (when ≥ 0: the training step evaluated), "env", "mode", "seeds",
+// {"step" (when ≥ 0: the training step evaluated), "env", "mode", "seeds", "score_reference",
 //  "targets": [{"target", "episodes", "return_mean", …, "returns": […]}]}
 std::string results_json(const EvalOptions& options, const std::vector<TargetResult>& results, int64_t step = -1);
 

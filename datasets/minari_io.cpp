@@ -278,6 +278,21 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
   }
 }
 
+std::optional<std::pair<double, double>> minari_reference_scores(const std::string& path_or_id) {
+  if (!is_minari_source(path_or_id)) return std::nullopt;
+  const std::string file = (fs::path(minari_dataset_dir(path_or_id)) / "data" / "metadata.json").string();
+  try {
+    const json::Value metadata = json::parse_file(file);
+    const json::Value *lo = metadata.find("ref_min_score"), *hi = metadata.find("ref_max_score");
+    if (!lo || !hi || !lo->is_number() || !hi->is_number()) return std::nullopt;
+    return std::make_pair(lo->as_number(), hi->as_number());
+  } catch (const json::ParseError& e) {
+    throw DataError(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw DataError(file + ": expected a JSON object (" + e.what() + ")");
+  }
+}
+
 D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options) {
   return is_minari_source(path_or_id) ? read_minari(path_or_id, options) : read_d4rl(path_or_id, options);
 }

@@ -20,6 +20,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "datasets/d4rl_dataset.h"
 
@@ -32,6 +33,10 @@ bool is_minari_source(const std::string& path_or_id);
 // The dataset's folder (the one holding data/metadata.json); a DataError saying where it looked
 // and how to get the dataset when there is none.
 std::string minari_dataset_dir(const std::string& path_or_id);
+
+// A Minari dataset's own reference returns (ref_min_score, ref_max_score), read from its
+// metadata.json alone; nothing for a D4RL file or a dataset without them.
+std::optional<std::pair<double, double>> minari_reference_scores(const std::string& path_or_id);
 
 // metadata/… of the result: env (env_spec.id, e.g. "Hopper-v5"), minari/dataset_id,
 // minari/ref_min_score and minari/ref_max_score when the dataset has them.

@@ -8,13 +8,16 @@
 #include "agents/checkpoint.h"
 #include "agents/evaluator.h"
 #include "common/atomic_file.h"
+#include "datasets/minari_io.h"
 #include "envs/d4rl_scores.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
 void print_eval_table(std::ostream& out, const EvalOptions& o, const std::vector<TargetResult>& results) {
-  out << o.env << ", " << to_string(o.mode) << " mode, " << results.front().episodes << " episodes per target\n"
+  out << o.env << ", " << to_string(o.mode) << " mode, " << results.front().episodes
+      << " episodes per target, scores against "
+      << (o.reference ? "the dataset's ref_min_score/ref_max_score" : "D4RL's reference returns") << "\n"
       << "      target      return (mean ± std)     normalized (mean ± std)   length\n";
   for (const auto& r : results) {
     out << std::fixed << std::setprecision(0) << std::setw(12) << r.target << std::setw(12) << r.return_mean << " ± "
@@ -34,6 +37,13 @@ int run_eval(const ParsedArgs& args) {
   o.episodes = args.value("episodes") ? args.int_value("episodes") : c.eval.episodes;
   o.mode = parse_inference_mode(args.value_or("mode", c.eval.mode));
   o.reward_scale = c.data.reward_scale;
+  // The training data's own reference returns, when it is a Minari dataset that is still there.
+  if (!args.value("env") && !c.data.path.empty() && datasets::is_minari_source(c.data.path)) {
+    try {
+      o.reference = datasets::minari_reference_scores(c.data.path);
+    } catch (const datasets::DataError&) {  // moved or gone: D4RL's, and the table says so
+    }
+  }
   o.seeds.clear();
   for (int64_t s : parse_integers(args.value_or("seeds", "0"), "mindt eval", "seeds", 0))
     o.seeds.push_back(static_cast<uint64_t>(s));

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <utility>
 
+#include "common/json_value.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/minari_io.h"
 #include "tests/datasets/fixtures.h"
@@ -223,7 +224,12 @@ TEST_F(TrainFixture, AMinariDatasetTrainsLikeItsD4rlCopy) {
   evaluating.push_back("--set");
   evaluating.push_back("data.env=hopper-v5");
   ASSERT_EQ(run_to_end(evaluating), 0);
-  EXPECT_TRUE(fs::exists(dir + "/evaluating/eval.json"));
+  // Scored against the dataset's own reference returns (minari_make.py: -20 and 3234.3).
+  const json::Value eval = json::parse_file(dir + "/evaluating/eval.json");
+  EXPECT_EQ(eval.at("score_reference").as_string(), "dataset");
+  for (const json::Value& t : eval.at("targets").as_array()) {
+    EXPECT_NEAR(t.at("score_mean").as_number(), 100.0 * (t.at("return_mean").as_number() + 20.0) / 3254.3, 1e-9);
+  }
 }
 
 TEST_F(TrainFixture, OneConfigKeySwitchesTheBackbone) {
