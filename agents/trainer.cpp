@@ -189,12 +189,11 @@ void check_data_fits_env(const datasets::D4rlDataset& data, const config::Config
   // evaluation would score the policy in other dynamics.
   const std::string simulated = envs::find_env(env).gymnasium_id;
   if (*name == simulated) return;
-  for (const envs::EnvEntry& e : envs::env_registry()) {
-    if (e.gymnasium_id != *name) continue;
+  if (const envs::EnvEntry* collected = envs::find_gymnasium_env(*name)) {
     if (config.eval.episodes == 0) return;  // trains without evaluating: the dynamics do not matter
     throw std::runtime_error(config.data.path + " was collected in " + *name + ", but data.env " + env + " is " +
                              simulated + ", so evaluating would score the policy in other dynamics; set data.env=" +
-                             e.name + " (or eval.episodes=0 to train without evaluating)");
+                             collected->name + " (or eval.episodes=0 to train without evaluating)");
   }
   throw std::runtime_error(config.data.path + ": metadata/env says '" + *name + "', but data.env is " + env);
 }

@@ -8,18 +8,6 @@
 namespace mindt::datasets {
 namespace {
 
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
-}
-
-DataError key_error(const std::string& path, const std::string& key, const std::string& what) {
-  return DataError(path + ": key '" + key + "': " + what);
-}
-
 // A [N, d] array; `vector_ok` also accepts [N] (read as d = 1), `column_ok` accepts [N, 1] as a vector.
 Array2D read_matrix(const H5File& file, const std::string& key, bool vector_ok) {
   const KeyInfo info = file.info(key);
@@ -162,6 +150,18 @@ void write_d4rl(const std::string& path, const D4rlDataset& d) {
       if (const auto* i = std::get_if<int64_t>(&value)) file.write_integer(key, *i);
     }
   });
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << "]";
+  return out.str();
+}
+
+DataError key_error(const std::string& path, const std::string& key, const std::string& what) {
+  return DataError(path + ": key '" + key + "': " + what);
 }
 
 std::vector<KeyInfo> list_keys(const std::string& path) { return H5File::open_read(path).list(); }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.h"
+
 namespace mindt::datasets {
 
 struct KeyInfo {
@@ -13,6 +15,12 @@ struct KeyInfo {
   std::string dtype;  // "float32", "float64", "bool", "uint8", "int64", "string", …
   std::vector<int64_t> shape;
 };
+
+// "[1000, 11]": a shape as the messages and `data info` print it.
+std::string shape_text(const std::vector<int64_t>& shape);
+
+// The error every dataset reader gives about one key: "PATH: key 'KEY': WHAT".
+DataError key_error(const std::string& path, const std::string& key, const std::string& what);
 
 // Every dataset in the HDF5 file at `path`, depth first, sorted by name. Throws DataError when the
 // file is missing or not HDF5.

@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/json_value.h"
 #include "datasets/episodes.h"
+#include "datasets/file_keys.h"
 #include "datasets/hdf5.h"
 
 namespace mindt::datasets {
@@ -70,18 +71,18 @@ Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int6
   Array2D a{file.read_floats(key, shape), 0, cols};
   const bool vector = cols == 1 && shape.size() == 1;
   if (!vector && (shape.size() != 2 || shape[1] != cols)) {
-    throw DataError(file.path() + ": key '" + key + "': expected shape [" + std::to_string(rows) + ", " +
-                    std::to_string(cols) + "], got " + std::to_string(shape.size()) + " dimensions");
+    const std::string expected = (rows >= 0 ? std::to_string(rows) : std::string("N")) + ", " + std::to_string(cols);
+    throw key_error(file.path(), key, "expected shape [" + expected + "], got " + shape_text(shape));
   }
   if (rows >= 0 && shape[0] != rows) {
-    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(shape[0]) + " rows, expected " +
-                    std::to_string(rows));
+    throw key_error(file.path(), key, "has " + std::to_string(shape[0]) + " rows, expected " + std::to_string(rows));
   }
   a.rows = shape[0];
   for (size_t i = 0; i < a.data.size(); ++i) {  // named by the episode's own key and row
     if (!std::isfinite(a.data[i])) {
-      throw DataError(file.path() + ": key '" + key + "': contains " + (std::isnan(a.data[i]) ? "NaN" : "inf") +
-                      " at row " + std::to_string(int64_t(i) / cols));
+      throw key_error(file.path(), key,
+                      std::string("contains ") + (std::isnan(a.data[i]) ? "NaN" : "inf") + " at row " +
+                          std::to_string(int64_t(i) / cols));
     }
   }
   return a;
@@ -90,8 +91,8 @@ Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int6
 std::vector<uint8_t> read_flags(const H5File& file, const std::string& key, int64_t rows) {
   std::vector<uint8_t> flags = file.read_flags(key);
   if (int64_t(flags.size()) != rows) {
-    throw DataError(file.path() + ": key '" + key + "': has " + std::to_string(flags.size()) + " rows, expected " +
-                    std::to_string(rows));
+    throw key_error(file.path(), key,
+                    "has " + std::to_string(flags.size()) + " rows, expected " + std::to_string(rows));
   }
   return flags;
 }

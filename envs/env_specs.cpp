@@ -36,9 +36,7 @@ EnvGuess guess_env(int64_t obs_dim, int64_t act_dim, const std::string& metadata
   }
   // Minari datasets name their env by gymnasium id ("Hopper-v5"), files made by `mindt data make`
   // by D4RL's name ("hopper" or "hopper-medium-v2").
-  for (const EnvEntry& e : env_registry()) {
-    if (!metadata_env.empty() && metadata_env == e.gymnasium_id) return {e.name, "from metadata/env"};
-  }
+  if (const EnvEntry* e = find_gymnasium_env(metadata_env)) return {e->name, "from metadata/env"};
   for (const auto& env : matching) {
     if (!metadata_env.empty() && metadata_env.rfind(env, 0) == 0) return {env, "from metadata/env"};
   }

@@ -73,6 +73,13 @@ const std::vector<std::string>& env_names() {
   return names;
 }
 
+const EnvEntry* find_gymnasium_env(const std::string& id) {
+  for (const EnvEntry& e : env_registry()) {
+    if (e.gymnasium_id == id) return &e;
+  }
+  return nullptr;
+}
+
 std::string unknown_env_message(const std::string& name) {
   std::string known;  // every env, v5 included
   for (const EnvEntry& e : env_registry()) known += (known.empty() ? "" : ", ") + e.name;

@@ -36,6 +36,8 @@ const std::vector<std::string>& env_names();
 const std::vector<EnvEntry>& env_registry();
 // The entry named `name`; throws std::invalid_argument naming the known envs otherwise.
 const EnvEntry& find_env(const std::string& name);
+// The entry whose gymnasium id is `id` ("Hopper-v5"); nullptr when none is.
+const EnvEntry* find_gymnasium_env(const std::string& id);
 // "unknown env 'NAME' (known: …)": the one message every lookup of an unknown name gives.
 std::string unknown_env_message(const std::string& name);
 

@@ -16,15 +16,7 @@
 #include "tools/commands.h"
 
 namespace mindt::cli {
-namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int run_data_info(const ParsedArgs& args) {
   if (args.positionals().size() != 1) throw UsageError("mindt data info: expected one FILE");
@@ -92,7 +84,7 @@ int run_data_info(const ParsedArgs& args) {
   for (const auto& k : keys) width = std::max(width, k.key.size());
   for (const auto& k : keys) {
     std::cout << "    " << std::left << std::setw(int(width) + 2) << k.key << std::setw(9) << k.dtype
-              << shape_text(k.shape) << "\n"
+              << datasets::shape_text(k.shape) << "\n"
               << std::right;
   }
   return 0;

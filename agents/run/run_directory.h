@@ -28,7 +28,6 @@ class RunDirectory {
   // Appends one JSON object as a line and flushes it (a killed run keeps every line it logged).
   void log(const std::string& json_object);
 
-  bool resume() const { return resume_; }
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const;  // path/name
   std::string checkpoint_path() const { return file("checkpoint.pt"); }

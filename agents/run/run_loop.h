@@ -68,7 +68,6 @@ class ProgressLine {
   void message(const std::string& text) const;
   // Ends the line.
   void finish() const;
-  bool enabled() const { return enabled_; }
 
  private:
   bool enabled_;
