@@ -59,9 +59,14 @@ std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Ten
   // δ = softplus(−f) − softplus(−i) = log σ(i) − log σ(f), formed as in the fused kernel: the
   // textbook form loses ε·|f| to cancellation (1e-5 in float32 for |f| ≈ 100), and at::softplus
   // switches to the identity above 20, which is off by up to 2e-9 in float64.
+  //
+  // Each term has a kink at 0 that the sum does not; −|x| is written so that autograd's choice at
+  // x = 0 (the x ≤ 0 branch, as clamp_max's) makes the sum's gradient the true σ(−x) there. With
+  // −x.abs() (whose gradient at 0 is 0), a pre-activation of exactly 0 got twice its gradient.
   const at::Tensor &f = parts[0], &i = parts[1];
-  const at::Tensor diff =
-      (at::clamp_max(i, 0) - at::clamp_max(f, 0)) + (at::log1p(at::exp(-f.abs())) - at::log1p(at::exp(-i.abs())));
+  auto minus_abs = [](const at::Tensor& x) { return at::where(x > 0, -x, x); };
+  const at::Tensor diff = (at::clamp_max(i, 0) - at::clamp_max(f, 0)) +
+                          (at::log1p(at::exp(minus_abs(f))) - at::log1p(at::exp(minus_abs(i))));
   return {at::sigmoid(-diff), at::sigmoid(diff) * positive_candidate(parts[2])};
 }
 

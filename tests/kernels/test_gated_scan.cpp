@@ -42,8 +42,8 @@ Result run_fused(GateKind kind, const at::Tensor& pre, const at::Tensor& h0, con
 }
 
 Result run_reference(GateKind kind, const at::Tensor& pre, const at::Tensor& h0, const at::Tensor& w) {
-  const at::Tensor p = pre.to(at::kDouble).requires_grad_(true);
-  const at::Tensor s = h0.defined() ? h0.to(at::kDouble).requires_grad_(true) : h0;
+  const at::Tensor p = pre.to(at::kDouble, /*non_blocking=*/false, /*copy=*/true).requires_grad_(true);
+  const at::Tensor s = h0.defined() ? h0.to(at::kDouble, false, true).requires_grad_(true) : h0;
   auto [a, b] = gate_coefficients(kind, p);
   const at::Tensor h = linear_scan(a, b, s);
   (h * w.to(at::kDouble)).sum().backward();
@@ -90,21 +90,27 @@ INSTANTIATE_TEST_SUITE_P(KindsAndDtypes, GatedScan,
                                   (info.param.dtype == at::kDouble ? "Float64" : "Float32");
                          });
 
-// Every entry of the gradient of L = Σ w ⊙ h against a central difference of the fused forward.
-TEST(GatedScanGradients, MatchFiniteDifferences) {
+// Every entry of the gradient of L = Σ w ⊙ h, from the fused kernel and from the composite (the
+// CUDA path), against a central difference of the fused forward. Half the gate pre-activations are
+// exactly 0, where the composite's pieces have kinks that its sum does not (the candidate p is
+// left alone: g(p) itself has a kink at 0, where no difference quotient is its gradient).
+TEST(GatedScanGradients, MatchFiniteDifferencesIncludingAtZero) {
   mindt::testing::seed_torch();
   for (GateKind kind : {GateKind::kMinGru, GateKind::kMinLstm}) {
     const int64_t B = 2, T = 5, D = 3;
-    const at::Tensor pre = at::randn({B, T, gate_groups(kind) * D}, at::kDouble) * 2;
+    const at::Tensor noise = at::randn({B, T, gate_groups(kind) * D}, at::kDouble) * 2;
+    const at::Tensor is_gate = at::arange(gate_groups(kind) * D) < (gate_groups(kind) - 1) * D;
+    const at::Tensor pre = at::where(is_gate & (at::rand_like(noise) < 0.5), at::zeros_like(noise), noise);
     const at::Tensor h0 = at::randn({B, D}, at::kDouble);
     const at::Tensor w = at::randn({B, T, D}, at::kDouble);
-    const Result got = run_fused(kind, pre, h0, w);
+    const Result fused = run_fused(kind, pre, h0, w), composite = run_reference(kind, pre, h0, w);
     auto loss = [&] {
       torch::NoGradGuard no_grad;
       return (gated_scan(kind, pre, h0) * w).sum().item<double>();
     };
-    for (auto [x, grad] : {std::pair{pre, got.grad_pre}, std::pair{h0, got.grad_h0}}) {
-      const at::Tensor flat = x.view(-1), gflat = grad.reshape(-1);
+    for (auto [x, grads] : {std::pair{pre, std::vector{fused.grad_pre, composite.grad_pre}},
+                            std::pair{h0, std::vector{fused.grad_h0, composite.grad_h0}}}) {
+      const at::Tensor flat = x.view(-1);
       for (int64_t i = 0; i < flat.numel(); ++i) {
         const double orig = flat[i].item<double>(), eps = 1e-6;
         flat[i] = orig + eps;
@@ -113,7 +119,10 @@ TEST(GatedScanGradients, MatchFiniteDifferences) {
         const double down = loss();
         flat[i] = orig;
         const double fd = (up - down) / (2 * eps);
-        EXPECT_NEAR(gflat[i].item<double>(), fd, 1e-7 * std::max(1.0, std::abs(fd))) << "entry " << i;
+        for (size_t which = 0; which < grads.size(); ++which) {
+          EXPECT_NEAR(grads[which].reshape(-1)[i].item<double>(), fd, 1e-7 * std::max(1.0, std::abs(fd)))
+              << (which == 0 ? "fused" : "composite") << " entry " << i << " at x = " << orig;
+        }
       }
     }
   }
