@@ -55,6 +55,17 @@ class H5File {
   std::vector<float> read_floats(const std::string& key) const;
   // The same, with the array's shape read from the same open (one open instead of two).
   std::vector<float> read_floats(const std::string& key, std::vector<int64_t>& shape) const;
+  // A numeric dataset in its stored width — float32 or float64, so HDF5 copies without converting;
+  // integers and other floats come as float64 — into buffers the caller keeps across reads (a
+  // reader of thousands of small arrays then allocates nothing per array).
+  struct NumericRead {
+    std::vector<float> f32;  // grown, never shrunk: `count` elements are this read's
+    std::vector<double> f64;
+    bool is_f64 = false;
+    size_t count = 0;
+    std::vector<int64_t> shape;
+  };
+  void read_numeric(const std::string& key, NumericRead& into) const;
   // Flags: bool (h5py's enum), any integer or float type; nonzero → 1.
   std::vector<uint8_t> read_flags(const std::string& key) const;
   // A string (fixed or variable length) or a numeric scalar, rendered as text.
@@ -62,10 +73,15 @@ class H5File {
   bool is_string(const std::string& key) const;
   double read_number(const std::string& key) const;
 
-  // Writers: rows are dims[0]; arrays are chunked and gzip-compressed; groups created as needed.
-  void write_floats(const std::string& key, const std::vector<float>& data, const std::vector<int64_t>& shape);
-  void write_flags(const std::string& key, const std::vector<uint8_t>& data);  // h5py-compatible bool
-  void write_string(const std::string& key, const std::string& value);         // variable-length UTF-8
+  // Writers: rows are dims[0]; groups created as needed. Arrays are chunked and gzip-compressed, or
+  // stored contiguous and uncompressed: the better layout for many small arrays each read whole
+  // (one read per array, no chunk index), as a Minari file's episodes are.
+  enum class Layout { kCompressed, kContiguous };
+  void write_floats(const std::string& key, const std::vector<float>& data, const std::vector<int64_t>& shape,
+                    Layout layout = Layout::kCompressed);
+  void write_flags(const std::string& key, const std::vector<uint8_t>& data,  // h5py-compatible bool
+                   Layout layout = Layout::kCompressed);
+  void write_string(const std::string& key, const std::string& value);  // variable-length UTF-8
   void write_number(const std::string& key, double value);
   void write_integer(const std::string& key, int64_t value);
   // A group (and its parents) at key, and an int64 attribute on an existing group or dataset.

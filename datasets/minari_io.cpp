@@ -65,10 +65,11 @@ int64_t box_size(const json::Value& metadata, const std::string& key, const std:
   }
 }
 
-// A [rows, cols] float array at key, checked against the expected shape (rows < 0: any).
-Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int64_t cols) {
-  std::vector<int64_t> shape;
-  Array2D a{file.read_floats(key, shape), 0, cols};
+// Reads key into `r` and checks it is a finite [rows, cols] array (rows < 0: any; cols == 1 also
+// takes a vector). The buffers in `r` are reused from episode to episode.
+void read_rows(const H5File& file, const std::string& key, int64_t rows, int64_t cols, H5File::NumericRead& r) {
+  file.read_numeric(key, r);
+  const std::vector<int64_t>& shape = r.shape;
   const bool vector = cols == 1 && shape.size() == 1;
   if (!vector && (shape.size() != 2 || shape[1] != cols)) {
     const std::string expected = (rows >= 0 ? std::to_string(rows) : std::string("N")) + ", " + std::to_string(cols);
@@ -77,15 +78,33 @@ Array2D read_rows(const H5File& file, const std::string& key, int64_t rows, int6
   if (rows >= 0 && shape[0] != rows) {
     throw key_error(file.path(), key, "has " + std::to_string(shape[0]) + " rows, expected " + std::to_string(rows));
   }
-  a.rows = shape[0];
-  for (size_t i = 0; i < a.data.size(); ++i) {  // named by the episode's own key and row
-    if (!std::isfinite(a.data[i])) {
-      throw key_error(file.path(), key,
-                      std::string("contains ") + (std::isnan(a.data[i]) ? "NaN" : "inf") + " at row " +
-                          std::to_string(int64_t(i) / cols));
+  auto check_finite = [&](const auto* data) {
+    for (size_t i = 0; i < r.count; ++i) {  // named by the episode's own key and row
+      if (!std::isfinite(data[i])) {
+        throw key_error(file.path(), key,
+                        std::string("contains ") + (std::isnan(data[i]) ? "NaN" : "inf") + " at row " +
+                            std::to_string(int64_t(i) / cols));
+      }
     }
+  };
+  if (r.is_f64) {
+    check_finite(r.f64.data());
+  } else {
+    check_finite(r.f32.data());
   }
-  return a;
+}
+
+// Appends rows [first_row, first_row + rows) of what `r` holds to `to`, as float32.
+void append_rows(std::vector<float>& to, const H5File::NumericRead& r, int64_t cols, int64_t first_row, int64_t rows) {
+  const size_t from = static_cast<size_t>(first_row * cols), n = static_cast<size_t>(rows * cols);
+  if (r.is_f64) {
+    const size_t end = to.size();
+    to.resize(end + n);
+    std::transform(r.f64.begin() + from, r.f64.begin() + from + n, to.begin() + end,
+                   [](double x) { return static_cast<float>(x); });
+  } else {
+    to.insert(to.end(), r.f32.begin() + from, r.f32.begin() + from + n);
+  }
 }
 
 std::vector<uint8_t> read_flags(const H5File& file, const std::string& key, int64_t rows) {
@@ -95,13 +114,6 @@ std::vector<uint8_t> read_flags(const H5File& file, const std::string& key, int6
                     "has " + std::to_string(flags.size()) + " rows, expected " + std::to_string(rows));
   }
   return flags;
-}
-
-void append(Array2D& to, const Array2D& from, int64_t first_row, int64_t rows) {
-  to.cols = from.cols;
-  to.data.insert(to.data.end(), from.data.begin() + first_row * from.cols,
-                 from.data.begin() + (first_row + rows) * from.cols);
-  to.rows += rows;
 }
 
 }  // namespace
@@ -168,12 +180,14 @@ D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& option
   d.rewards.reserve(expected);
   d.terminals.reserve(expected);
   d.timeouts.reserve(expected);
+  d.observations.cols = d.next_observations.cols = obs_dim;
+  d.actions.cols = act_dim;
+  H5File::NumericRead actions, obs, rewards;
   int64_t steps = 0;
   for (int64_t i = 0; i < episodes; ++i) {
     const std::string group = "episode_" + std::to_string(i);
-    Array2D actions;
     try {
-      actions = read_rows(file, group + "/actions", -1, act_dim);
+      read_rows(file, group + "/actions", -1, act_dim, actions);
     } catch (const DataError&) {
       // Looked up only when a read fails: one lookup fewer per episode on the way that succeeds.
       if (!file.has(group)) {
@@ -182,19 +196,21 @@ D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& option
       }
       throw;
     }
-    const int64_t n = actions.rows;
-    const Array2D obs = read_rows(file, group + "/observations", n + 1, obs_dim);
-    append(d.observations, obs, 0, n);
-    if (options.next_observations) append(d.next_observations, obs, 1, n);
-    append(d.actions, actions, 0, n);
-    const Array2D rewards = read_rows(file, group + "/rewards", n, 1);
-    d.rewards.insert(d.rewards.end(), rewards.data.begin(), rewards.data.end());
+    const int64_t n = actions.shape[0];
+    read_rows(file, group + "/observations", n + 1, obs_dim, obs);
+    append_rows(d.observations.data, obs, obs_dim, 0, n);
+    if (options.next_observations) append_rows(d.next_observations.data, obs, obs_dim, 1, n);
+    append_rows(d.actions.data, actions, act_dim, 0, n);
+    read_rows(file, group + "/rewards", n, 1, rewards);
+    append_rows(d.rewards, rewards, 1, 0, n);
     const std::vector<uint8_t> terminations = read_flags(file, group + "/terminations", n);
     const std::vector<uint8_t> truncations = read_flags(file, group + "/truncations", n);
     d.terminals.insert(d.terminals.end(), terminations.begin(), terminations.end());
     d.timeouts.insert(d.timeouts.end(), truncations.begin(), truncations.end());
     steps += n;
   }
+  d.observations.rows = d.actions.rows = steps;
+  if (options.next_observations) d.next_observations.rows = steps;
   if (steps != total_steps) {
     throw metadata_error(metadata_file, "total_steps",
                          std::to_string(total_steps) + ", but the episodes hold " + std::to_string(steps) + " steps");
@@ -236,22 +252,26 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
     fs::create_directories(temporary / "data");
     {
       H5File file = H5File::create((temporary / "data" / "main_data.hdf5").string());
+      // Contiguous and uncompressed, as Minari's own files are uncompressed: thousands of small
+      // arrays each read whole load twice as fast so (no chunk index or inflate per array).
+      constexpr auto kLayout = H5File::Layout::kContiguous;
       for (size_t i = 0; i < episodes.size(); ++i) {
         const Episode& e = episodes[i];
         const int64_t n = e.length, last = e.start + n - 1;
         const std::string group = "episode_" + std::to_string(i);
         std::vector<float> obs(d.observations.row(e.start), d.observations.row(e.start) + n * d.obs_dim());
         obs.insert(obs.end(), d.next_observations.row(last), d.next_observations.row(last) + d.obs_dim());
-        file.write_floats(group + "/observations", obs, {n + 1, d.obs_dim()});
+        file.write_floats(group + "/observations", obs, {n + 1, d.obs_dim()}, kLayout);
         file.write_floats(group + "/actions", {d.actions.row(e.start), d.actions.row(e.start) + n * d.act_dim()},
-                          {n, d.act_dim()});
-        file.write_floats(group + "/rewards", {d.rewards.begin() + e.start, d.rewards.begin() + e.start + n}, {n});
+                          {n, d.act_dim()}, kLayout);
+        file.write_floats(group + "/rewards", {d.rewards.begin() + e.start, d.rewards.begin() + e.start + n}, {n},
+                          kLayout);
         std::vector<uint8_t> terminations(d.terminals.begin() + e.start, d.terminals.begin() + e.start + n);
         std::vector<uint8_t> truncations(n, 0);
         if (!d.timeouts.empty()) std::copy_n(d.timeouts.begin() + e.start, n, truncations.begin());
         if (e.end == EpisodeEnd::kUnfinished) truncations.back() = 1;  // as Minari ends a cut episode
-        file.write_flags(group + "/terminations", terminations);
-        file.write_flags(group + "/truncations", truncations);
+        file.write_flags(group + "/terminations", terminations, kLayout);
+        file.write_flags(group + "/truncations", truncations, kLayout);
         file.create_group(group + "/infos");
         file.write_integer_attribute(group, "id", static_cast<int64_t>(i));
         file.write_integer_attribute(group, "total_steps", n);

@@ -181,14 +181,22 @@ const std::vector<CommandSpec>& all_commands() {
         {"quick", "", "small sizes and short budgets (a smoke test)", ""}},
        bench::run_bench_paper},
       {"bench data",
-       "time loading a D4RL file (and its peak memory) and the window sampler against a training step",
+       "time loading a dataset (and its peak memory), against another with --vs, and the window sampler against a "
+       "training step",
        "mindt bench data [--file FILE] [options]",
-       "Loads a D4RL-format file (by default a synthetic hopper-shaped v2 file written first) and reports\n"
-       "the load time and the peak resident memory against the file's array bytes; then draws windows\n"
-       "from the sampler and compares its rate with what one DT-sized training step consumes.",
+       "Loads a D4RL-format file or a Minari dataset (by default a synthetic hopper-shaped v2 file written\n"
+       "first) --reps times, each in a fresh process, and reports the median load time and peak resident\n"
+       "memory against the file's array bytes; with --vs, a second dataset is loaded in turn with it and\n"
+       "the ratios are printed. Then draws windows from the sampler and compares its rate with what one\n"
+       "DT-sized training step consumes.",
        {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
         {"file", "FILE", "a D4RL-format file or a Minari dataset (folder or id) to load instead of the synthetic one",
          ""},
+        {"vs", "FILE",
+         "a second dataset (e.g. the D4RL file of the same data) loaded in the same run as the "
+         "yardstick: the table adds the load-time and peak ratios against it",
+         ""},
+        {"reps", "N", "loads of each dataset, alternating, each in a fresh process (the median is printed)", "5"},
         {"transitions", "N", "rows of the synthetic file", "1000000"},
         {"batch", "B", "sampler and training batch", "64"},
         {"context", "K", "window length", "20"}},

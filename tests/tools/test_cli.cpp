@@ -216,6 +216,39 @@ TEST(Cli, CopytaskReportPrintsTheFinishedRunsAndTrainsNothing) {
   EXPECT_HAS(no_file.err, "--report reads the runs from --json-out FILE");
 }
 
+// Each load in its own child, repeated; with --vs the yardstick's row and the ratios against it.
+TEST(Cli, BenchDataLoadsBesideAYardstick) {
+  const std::string d4rl = ::testing::TempDir() + "/bench_yardstick.hdf5";
+  const std::string minari = ::testing::TempDir() + "/bench_minari";
+  std::filesystem::remove_all(minari);
+  datasets::D4rlDataset data = mindt::testing::make_dataset({40, 30}, {1, 2}, 11, 3);
+  data.next_observations = data.observations;  // a Minari dataset keeps each episode's last one
+  datasets::write_d4rl(d4rl, data);
+  const Result converted = run({"data", "convert", d4rl, minari, "--env", "hopper"});
+  ASSERT_EQ(converted.code, 0) << converted.err;
+  const Result r =
+      run({"bench", "data", "--file", minari, "--vs", d4rl, "--reps", "2", "--batch", "2", "--context", "4", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "{\"source\": \"" + minari + "\", ");
+  EXPECT_HAS(r.out, "{\"source\": \"" + d4rl + " (yardstick)\", ");
+  EXPECT_HAS(r.out, "\"load_ratio\": 1, \"peak_ratio\": 1}");  // the yardstick against itself
+  EXPECT_HAS(r.out, "\"transitions\": 70, ");
+  EXPECT_HAS(r.out, "\"sampler_headroom\": ");
+  const Result table = run({"bench", "data", "--file", d4rl, "--reps", "1", "--batch", "2", "--context", "4"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_HAS(table.out, "70 transitions");
+  EXPECT_EQ(table.out.find("load x"), std::string::npos) << "no ratio without --vs";
+
+  const Result no_reps = run({"bench", "data", "--file", d4rl, "--reps", "0"});
+  EXPECT_EQ(no_reps.code, 2);
+  EXPECT_HAS(no_reps.err, "--reps: expected at least 1, got 0");
+  const Result missing = run({"bench", "data", "--file", d4rl, "--vs", "/nonexistent/y.hdf5", "--reps", "1"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_HAS(missing.err, "/nonexistent/y.hdf5: no such file");
+  std::filesystem::remove(d4rl);
+  std::filesystem::remove_all(minari);
+}
+
 TEST(Cli, DataInfoDescribesAD4rlFile) {
   // Hopper-sized rows: two finished episodes (a terminal, a timeout) and an unfinished tail.
   const std::string path = ::testing::TempDir() + "/hopper_info.hdf5";

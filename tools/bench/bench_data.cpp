@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +96,99 @@ int64_t array_bytes(const std::string& path) {
   return bytes;
 }
 
+// The arrays' bytes as stored; for a Minari dataset those of its main_data.hdf5.
+int64_t source_array_bytes(const std::string& path) {
+  const bool minari = datasets::is_minari_source(path);
+  return array_bytes(minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path);
+}
+
+// What one load of a dataset cost, measured in a child process: a fresh heap, so neither the
+// parent's earlier loads nor glibc's retained memory enter its peak.
+struct LoadFigures {
+  double seconds = 0, peak_mib = 0;
+};
+
+LoadFigures load_in_child(const std::string& path) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("bench data: pipe() failed");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    LoadFigures f;
+    try {
+      // A fork's child maps the parent's libraries but must fault their pages in again; list the
+      // file's keys first, so HDF5's code is resident before the peak is reset and is not counted.
+      (void)source_array_bytes(path);
+      const double rss_before = proc_status_mib("VmRSS:");
+      reset_peak_rss();
+      const auto t0 = Clock::now();
+      const datasets::D4rlDataset data = datasets::read_dataset(path);
+      f.seconds = seconds_since(t0);
+      f.peak_mib = proc_status_mib("VmHWM:") - rss_before;
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      ::_exit(1);
+    }
+    const bool written = ::write(fds[1], &f, sizeof f) == ssize_t(sizeof f);
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(fds[1]);
+  LoadFigures f;
+  const bool read_all = child > 0 && ::read(fds[0], &f, sizeof f) == ssize_t(sizeof f);
+  ::close(fds[0]);
+  int status = 1;
+  if (child > 0) ::waitpid(child, &status, 0);
+  if (!read_all || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("bench data: loading " + path + " failed (its error is above)");
+  }
+  return f;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+// One table row per source: median load time (and its spread) and peak over `reps` loads, each
+// in its own child; the sources' loads alternate so a drift in the machine's speed hits both.
+std::vector<Row> time_loads(const std::vector<std::pair<std::string, std::string>>& sources, int64_t reps,
+                            bool progress) {
+  std::vector<std::vector<double>> seconds(sources.size()), peaks(sources.size());
+  for (int64_t r = 0; r < reps; ++r) {
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const LoadFigures f = load_in_child(sources[i].second);
+      seconds[i].push_back(f.seconds);
+      peaks[i].push_back(f.peak_mib);
+    }
+    if (progress) std::cerr << "[bench data] load round " << r + 1 << "/" << reps << "\n";
+  }
+  std::vector<Row> rows;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const double array_mib = double(source_array_bytes(sources[i].second)) / (1 << 20);
+    const double peak = median(peaks[i]);
+    Row row;
+    row.set("source", sources[i].first)
+        .set("file_array_mib", array_mib)
+        .set("load_s", median(seconds[i]))
+        .set("load_s_min", *std::min_element(seconds[i].begin(), seconds[i].end()))
+        .set("load_s_max", *std::max_element(seconds[i].begin(), seconds[i].end()))
+        .set("peak_rss_mib", peak)
+        .set("peak_over_array_bytes", peak / array_mib);
+    rows.push_back(std::move(row));
+  }
+  if (rows.size() == 2) {  // the first source against the yardstick
+    const double a = std::get<double>(*rows[0].get("load_s")), b = std::get<double>(*rows[1].get("load_s"));
+    const double pa = std::get<double>(*rows[0].get("peak_rss_mib")),
+                 pb = std::get<double>(*rows[1].get("peak_rss_mib"));
+    for (Row& row : rows) {
+      const bool yardstick = &row == &rows[1];
+      row.set("load_ratio", yardstick ? 1.0 : a / b).set("peak_ratio", yardstick ? 1.0 : pa / pb);
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 int run_bench_data(const cli::ParsedArgs& args) {
@@ -110,21 +204,23 @@ int run_bench_data(const cli::ParsedArgs& args) {
     write_synthetic_in_child(path, n);
     if (!json) std::cerr << "[bench data] written in " << seconds_since(t0) << " s\n";
   }
-  // A Minari dataset's arrays are in its main_data.hdf5 (its metadata.json is small).
-  const bool minari = !synthetic && datasets::is_minari_source(path);
-  const int64_t file_array_bytes =
-      array_bytes(minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path);
-
-  const double rss_before = proc_status_mib("VmRSS:");
-  reset_peak_rss();
-  const auto t0 = Clock::now();
-  datasets::D4rlDataset data = datasets::read_dataset(path);
-  const double load_s = seconds_since(t0);
-  const double peak_extra = proc_status_mib("VmHWM:") - rss_before;
+  const int64_t reps = args.int_value("reps");
+  if (reps < 1) throw cli::UsageError("--reps: expected at least 1, got " + std::to_string(reps));
+  std::vector<std::pair<std::string, std::string>> sources{{synthetic ? "synthetic D4RL v2" : path, path}};
+  if (const std::string vs = args.value_or("vs", ""); !vs.empty()) sources.emplace_back(vs + " (yardstick)", vs);
+  std::vector<Row> load_rows;
+  try {
+    load_rows = time_loads(sources, reps, !json);
+  } catch (...) {
+    if (synthetic) std::filesystem::remove(path);
+    throw;
+  }
+  const datasets::D4rlDataset data = datasets::read_dataset(path);
   const double kept_mib = double((data.observations.data.size() + data.actions.data.size() + data.rewards.size()) * 4 +
                                  data.terminals.size() + data.timeouts.size()) /
                           (1 << 20);
   if (synthetic) std::filesystem::remove(path);
+  load_rows[0].set("transitions", data.size()).set("kept_mib", kept_mib);
 
   // Sampler throughput: windows per second from next(), with the prefetch thread, at DT's sizes.
   datasets::SamplerOptions o;
@@ -147,28 +243,31 @@ int run_bench_data(const cli::ParsedArgs& args) {
   const double consumed_per_s = o.batch_size / (step_ms * 1e-3);
 
   Row row;
-  row.set("transitions", data.size())
-      .set("file_array_mib", double(file_array_bytes) / (1 << 20))
-      .set("kept_mib", kept_mib)
-      .set("load_s", load_s)
-      .set("peak_rss_mib", peak_extra)
-      .set("peak_over_array_bytes", peak_extra / (double(file_array_bytes) / (1 << 20)))
-      .set("sampler_windows_per_s", windows_per_s)
+  row.set("sampler_windows_per_s", windows_per_s)
       .set("train_step_ms", step_ms)
       .set("train_windows_per_s", consumed_per_s)
       .set("sampler_headroom", windows_per_s / consumed_per_s);
   if (json) {
-    print_json(std::cout, {row});
+    std::vector<Row> rows = load_rows;
+    rows.push_back(row);
+    print_json(std::cout, rows);
     return 0;
   }
   std::cout << "Loading " << (synthetic ? "a synthetic hopper-shaped D4RL v2 file" : path) << ": " << data.size()
-            << " transitions\n";
-  print_table(std::cout, {row},
-              {{"file_array_mib", "arrays in file MiB", 1},
-               {"kept_mib", "kept MiB", 1},
-               {"load_s", "load s", 2},
-               {"peak_rss_mib", "peak RSS MiB", 1},
-               {"peak_over_array_bytes", "peak / arrays", 2}});
+            << " transitions, " << std::get<double>(*load_rows[0].get("kept_mib")) << " MiB kept; median of " << reps
+            << " loads, each in a fresh process\n";
+  std::vector<Column> columns{{"source", "source", 0},
+                              {"file_array_mib", "arrays in file MiB", 1},
+                              {"load_s", "load s", 2},
+                              {"load_s_min", "min", 2},
+                              {"load_s_max", "max", 2},
+                              {"peak_rss_mib", "peak RSS MiB", 1},
+                              {"peak_over_array_bytes", "peak / arrays", 2}};
+  if (sources.size() == 2) {
+    columns.push_back({"load_ratio", "load x", 2});
+    columns.push_back({"peak_ratio", "peak x", 2});
+  }
+  print_table(std::cout, load_rows, columns);
   std::cout << "\nWindow sampler (K=" << o.context_len << ", batch " << o.batch_size
             << ", prefetch thread) vs one transformer training step on this machine\n";
   print_table(std::cout, {row},
