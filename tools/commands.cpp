@@ -63,17 +63,25 @@ const std::vector<CommandSpec>& all_commands() {
        run_sac_eval},
       {"sweep",
        "the D4RL-protocol score table: train and evaluate presets over envs, datasets, backbones and seeds",
-       "mindt sweep [--envs E,E] [--datasets D,D] [--backbones B,B] [--seeds S,S] [--steps N] [--out DIR]",
+       "mindt sweep [--suite d4rl|minari] [--envs E,E] [--datasets D,D] [--backbones B,B] [--seeds S,S] [--steps N] "
+       "[--out DIR]",
        "For every env × dataset × backbone × seed, trains configs/<env>-<dataset>-v2/<backbone>.yaml on\n"
        "DATA_DIR/<env>-<dataset>-v2.hdf5 (with the budget overrides given), evaluates the final model and\n"
        "prints the D4RL-normalized score, mean ± std over seeds, per dataset and backbone (a Markdown\n"
-       "table per target return). Runs live in OUT/<env>-<dataset>-v2/<backbone>-seed<seed>: the same\n"
+       "table per target return). With --suite minari: configs/mujoco-<env>-<dataset>-v0/<backbone>.yaml\n"
+       "on Minari's mujoco/<env>/<dataset>-v0 (under DATA_DIR, else $MINARI_DATASETS_PATH or\n"
+       "~/.minari/datasets; nothing is downloaded), scored in the v5 envs against each dataset's own\n"
+       "reference returns; the table's first line says which reference the scores use.\n"
+       "Runs live in OUT/<experiment>/<backbone>-seed<seed> (experiment: the preset's folder): the same\n"
        "command run again reads finished runs, resumes unfinished ones and trains the rest; Ctrl-C\n"
        "checkpoints the run in progress. With --jobs N, N runs train at once, each in its own\n"
        "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.",
-       {{"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
-        {"datasets", "D,D,...", "medium, medium-replay, medium-expert (the datasets with presets in configs/)",
-         "medium,medium-replay,medium-expert"},
+       {{"suite", "d4rl|minari", "D4RL's files made by `mindt data make`, or Minari's MuJoCo datasets", "d4rl"},
+        {"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
+        {"datasets", "D,D,...",
+         "the suite's datasets with presets in configs/ (default: d4rl's medium,medium-replay,medium-expert; "
+         "minari's simple,medium,expert)",
+         ""},
         {"backbones", "B,B,...", "backbones to compare", "transformer,mingru,minlstm"},
         {"seeds", "S,S,...", "training seeds", "0,1,2"},
         {"steps", "N", "training steps per run (default: the preset's, DT's 100000)", ""},
@@ -82,7 +90,10 @@ const std::vector<CommandSpec>& all_commands() {
         {"episodes", "N", "evaluation episodes per target (default: the preset's)", ""},
         {"mode", "window|recurrent", "inference mode in evaluation (default: the preset's, window)", ""},
         {"set", "key.path=value", "any other config override, applied to every run (repeatable)", "", true},
-        {"data-dir", "DIR", "where the datasets are (made by `mindt data make`)", "data"},
+        {"data-dir", "DIR",
+         "where the datasets are (default: d4rl's data/, made by `mindt data make`; minari's "
+         "$MINARI_DATASETS_PATH or ~/.minari/datasets)",
+         ""},
         {"configs", "DIR", "the presets' folder (default: the source tree's configs/)", ""},
         {"out", "DIR", "where the runs go", "runs/sweep"},
         {"jobs", "N",

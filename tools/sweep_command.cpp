@@ -192,8 +192,17 @@ std::vector<std::string> budget_overrides(const ParsedArgs& args) {
 
 int run_sweep(const ParsedArgs& args) {
   sweep::Grid grid;
-  grid.envs = parse_names(args.text("envs"), "mindt sweep", "envs", "env", config::kEnvs);
-  grid.datasets = parse_names(args.text("datasets"), "mindt sweep", "datasets", "dataset", sweep::dataset_names());
+  try {
+    grid.suite = sweep::parse_suite(args.text("suite"));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("mindt sweep: --suite: ") + e.what());
+  }
+  grid.envs = parse_names(args.text("envs"), "mindt sweep", "envs", "env", sweep::env_names());
+  const std::vector<std::string>& suite_datasets = sweep::dataset_names(grid.suite);
+  std::string default_datasets;
+  for (const auto& d : suite_datasets) default_datasets += (default_datasets.empty() ? "" : ",") + d;
+  grid.datasets = parse_names(args.value_or("datasets", default_datasets), "mindt sweep", "datasets",
+                              std::string(sweep::suite_name(grid.suite)) + " dataset", suite_datasets);
   grid.backbones = parse_names(args.text("backbones"), "mindt sweep", "backbones", "backbone", config::kBackbones);
   grid.seeds = parse_integers(args.text("seeds"), "mindt sweep", "seeds", 0);
   const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
@@ -201,7 +210,8 @@ int run_sweep(const ParsedArgs& args) {
   const int64_t jobs = args.int_value("jobs");
   if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
 
-  const std::vector<Cell> cells = sweep::make_cells(grid, configs_dir, args.text("data-dir"), budget_overrides(args));
+  const std::vector<Cell> cells =
+      sweep::make_cells(grid, configs_dir, args.value_or("data-dir", ""), budget_overrides(args));
   const config::Config& first = cells.front().config;
   if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
   const bool progress = !args.flag("quiet");

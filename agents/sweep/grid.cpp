@@ -5,36 +5,82 @@
 
 #include "agents/trainer.h"
 #include "common/json_value.h"
+#include "datasets/minari_io.h"
 
 namespace mindt::sweep {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names = {"medium", "medium-replay", "medium-expert"};
+Suite parse_suite(const std::string& name) {
+  if (name == "d4rl") return Suite::kD4rl;
+  if (name == "minari") return Suite::kMinari;
+  throw std::invalid_argument("unknown suite '" + name + "' (expected d4rl or minari)");
+}
+
+const char* suite_name(Suite suite) { return suite == Suite::kD4rl ? "d4rl" : "minari"; }
+
+const std::vector<std::string>& env_names() {
+  static const std::vector<std::string> names = {"halfcheetah", "hopper", "walker2d"};
   return names;
 }
+
+const std::vector<std::string>& dataset_names(Suite suite) {
+  static const std::vector<std::string> d4rl = {"medium", "medium-replay", "medium-expert"};
+  static const std::vector<std::string> minari = {"simple", "medium", "expert"};
+  return suite == Suite::kD4rl ? d4rl : minari;
+}
+
+std::string Cell::experiment() const {
+  return suite == Suite::kD4rl ? env + "-" + dataset + "-v2" : "mujoco-" + env + "-" + dataset + "-v0";
+}
+
+namespace {
+
+// The cell's data.path: D4RL's file, or the Minari dataset's folder (data_dir given) or id.
+std::string data_path(Suite suite, const std::string& env, const std::string& dataset, const fs::path& data_dir) {
+  if (suite == Suite::kD4rl) {
+    const fs::path file = (data_dir.empty() ? fs::path("data") : data_dir) / (env + "-" + dataset + "-v2.hdf5");
+    if (!fs::exists(file)) {
+      throw std::runtime_error(file.string() + " does not exist; make it with `mindt data make " + env + "-" + dataset +
+                               "` (or pass --data-dir)");
+    }
+    return file.string();
+  }
+  const std::string id = "mujoco/" + env + "/" + dataset + "-v0";
+  if (data_dir.empty()) {
+    (void)datasets::minari_dataset_dir(id);  // throws where it looked and how to get it
+    return id;
+  }
+  const fs::path folder = data_dir / id;
+  if (!fs::exists(folder / "data" / "metadata.json")) {
+    throw std::runtime_error("no Minari dataset " + id + " in " + data_dir.string() + " (looked for " +
+                             (folder / "data" / "metadata.json").string() + "); get it with `minari download " + id +
+                             "` (with MINARI_DATASETS_PATH=" + data_dir.string() + ")");
+  }
+  return folder.string();
+}
+
+}  // namespace
 
 std::vector<Cell> make_cells(const Grid& grid, const fs::path& configs_dir, const fs::path& data_dir,
                              const std::vector<std::string>& overrides) {
   std::vector<Cell> cells;
   for (const auto& env : grid.envs) {
     for (const auto& ds : grid.datasets) {
-      const fs::path data = data_dir / (env + "-" + ds + "-v2.hdf5");
-      if (!fs::exists(data)) {
-        throw std::runtime_error(data.string() + " does not exist; make it with `mindt data make " + env + "-" + ds +
-                                 "` (or pass --data-dir)");
-      }
+      const std::string data = data_path(grid.suite, env, ds, data_dir);
       for (const auto& backbone : grid.backbones) {
-        const fs::path preset = configs_dir / (env + "-" + ds + "-v2") / (backbone + ".yaml");
-        if (!fs::exists(preset)) throw std::runtime_error("no preset " + preset.string() + " (--configs)");
-        std::vector<std::string> all = {"data.path=" + data.string()};
+        Cell cell{grid.suite, env, ds, backbone};
+        cell.preset = configs_dir / cell.experiment() / (backbone + ".yaml");
+        if (!fs::exists(cell.preset)) throw std::runtime_error("no preset " + cell.preset.string() + " (--configs)");
+        std::vector<std::string> all = {"data.path=" + data};
         all.insert(all.end(), overrides.begin(), overrides.end());
         for (int64_t seed : grid.seeds) {
-          std::vector<std::string> with_seed = all;
-          with_seed.push_back("seed=" + std::to_string(seed));
-          config::Config config = config::load_config(preset.string(), with_seed);
-          cells.push_back({env, ds, backbone, seed, preset, with_seed, std::move(config)});
+          Cell seeded = cell;
+          seeded.seed = seed;
+          seeded.overrides = all;
+          seeded.overrides.push_back("seed=" + std::to_string(seed));
+          seeded.config = config::load_config(seeded.preset.string(), seeded.overrides);
+          cells.push_back(std::move(seeded));
         }
       }
     }
@@ -54,9 +100,11 @@ bool prepare_run_dir(const fs::path& run_dir) {
 
 // eval.json is written by results_json (agents/evaluator.h).
 CellResult read_eval(const Cell& cell, const fs::path& eval_path) {
-  CellResult r{cell, {}, {}};
+  CellResult r{cell, {}, {}, "d4rl"};
   try {
     const json::Value root = json::parse_file(eval_path.string());
+    // Evaluations written before eval.json named its reference were all scored with D4RL's.
+    if (const json::Value* reference = root.find("score_reference")) r.score_reference = reference->as_string();
     for (const json::Value& t : root.at("targets").as_array()) {
       r.targets.push_back(t.at("target").as_number());
       r.scores.push_back(t.at("score_mean").as_number());

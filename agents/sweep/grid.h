@@ -15,32 +15,47 @@
 
 namespace mindt::sweep {
 
-// The datasets with presets in configs/ (the ones the DT and minRNN papers report).
-const std::vector<std::string>& dataset_names();
+// Which datasets a sweep trains on: D4RL's files (configs/<env>-<dataset>-v2/, data made by
+// `mindt data make`, scored in the v4-faithful envs) or Minari's MuJoCo datasets
+// (configs/mujoco-<env>-<dataset>-v0/, data from `minari download`, scored in the v5 envs).
+enum class Suite { kD4rl, kMinari };
+Suite parse_suite(const std::string& name);  // "d4rl" | "minari"; std::invalid_argument otherwise
+const char* suite_name(Suite suite);
+
+// The envs and, per suite, the datasets with presets in configs/: D4RL's the DT and minRNN papers
+// report, Minari's the levels it publishes.
+const std::vector<std::string>& env_names();
+const std::vector<std::string>& dataset_names(Suite suite);
 
 // The grid a sweep covers: every env × dataset × backbone × seed.
 struct Grid {
+  Suite suite = Suite::kD4rl;
   std::vector<std::string> envs, datasets, backbones;
   std::vector<int64_t> seeds;
 };
 
 struct Cell {
+  Suite suite = Suite::kD4rl;
   std::string env, dataset, backbone;
   int64_t seed = 0;
   std::filesystem::path preset;
   std::vector<std::string> overrides;  // the sweep's --set list for this cell, its seed last
   config::Config config;               // the preset with those overrides
-  std::string experiment() const { return env + "-" + dataset + "-v2"; }
+  // The preset folder's name, also the runs' folder: hopper-medium-v2, mujoco-hopper-medium-v0.
+  std::string experiment() const;
 };
 
 struct CellResult {
   Cell cell;
   std::vector<double> scores;  // normalized mean over episodes, one per target
   std::vector<double> targets;
+  std::string score_reference;  // eval.json's: "d4rl" (D4RL's table) or "dataset" (its own returns)
 };
 
 // Every cell with its resolved config (the preset, "data.path=…", the overrides, then "seed=S"),
 // checking that every preset and dataset exists before the first hour of training is spent.
+// data_dir: D4RL's files' folder (empty: "data"); for Minari the datasets' root (empty: Minari's
+// own, $MINARI_DATASETS_PATH or ~/.minari/datasets).
 std::vector<Cell> make_cells(const Grid& grid, const std::filesystem::path& configs_dir,
                              const std::filesystem::path& data_dir, const std::vector<std::string>& overrides);
 

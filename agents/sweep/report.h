@@ -10,10 +10,12 @@
 
 namespace mindt::sweep {
 
-// {"steps", "episodes", "mode", "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets"}]}
+// {"steps", "episodes", "mode",
+//  "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets", "score_reference"}]}
 std::string scores_json(const config::Config& first, const std::vector<CellResult>& results);
 
-// The tables, headed by a line naming the budget; cells with fewer seeds than the grid say so,
+// The tables, headed by a line naming the score's reference and the budget; cells with fewer seeds
+// than the grid say so,
 // and an average is shown only where every row of the grid is complete.
 std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results);
 

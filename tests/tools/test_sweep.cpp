@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 
 struct SweepFixture : ::testing::Test {
   std::string dir = ::testing::TempDir() + "/sweep_test_" + std::to_string(::getpid());
+  std::string data_dir_option = "--data-dir " + dir + "/data";
   void SetUp() override {
     fs::remove_all(dir);
     fs::create_directories(dir + "/data");
@@ -35,8 +36,8 @@ struct SweepFixture : ::testing::Test {
 
   std::string sweep_line(int64_t steps, const std::string& extra) const {
     return std::string(MINDT_BINARY) + " sweep --datasets medium --backbones mingru,transformer --seeds 0,1" +
-           " --steps " + std::to_string(steps) + " --warmup 2 --episodes 1 --data-dir " + dir + "/data" + " --out " +
-           dir + "/runs --json-out " + dir + "/scores.json --set model.embed_dim=16" +
+           " --steps " + std::to_string(steps) + " --warmup 2 --episodes 1 " + data_dir_option + " --out " + dir +
+           "/runs --json-out " + dir + "/scores.json --set model.embed_dim=16" +
            " --set model.n_layers=1 --set train.batch_size=8 --set model.context_len=5 " + extra;
   }
   std::pair<int, std::string> sweep(int64_t steps, const std::string& extra = "") {
@@ -60,6 +61,8 @@ TEST_F(SweepFixture, TrainsEveryCellAndReusesFinishedRuns) {
   }
   const std::string scores = read(dir + "/scores.json");
   EXPECT_HAS(scores, "\"backbone\": \"transformer\", \"seed\": 1");
+  EXPECT_HAS(scores, "\"score_reference\": \"d4rl\"}");
+  EXPECT_HAS(text, "D4RL-normalized score, mean ± std over seeds; 4 training steps");
 
   // Again: nothing is retrained (the checkpoints stay as they were) and the scores are the same.
   const std::string checkpoint = dir + "/runs/hopper-medium-v2/mingru-seed0/checkpoint.pt";
@@ -109,6 +112,47 @@ TEST_F(SweepFixture, RefusesToMixBudgetsAndNamesAMissingDataset) {
   EXPECT_HAS(missing_text,
              "hopper-medium-replay-v2.hdf5 does not exist; make it with `mindt data make hopper-medium-replay`");
   EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-replay-v2"));
+}
+
+// --suite minari: Minari's presets and dataset ids, run folders named after the presets, scores
+// against the dataset's own reference returns, and the table says so.
+TEST_F(SweepFixture, AMinariSuiteScoresAgainstEachDatasetsOwnReference) {
+  datasets::D4rlDataset data = mindt::testing::make_dataset({120, 80, 150}, {1, 2, 1}, 11, 3);
+  data.next_observations = data.observations;
+  datasets::write_d4rl(dir + "/medium.hdf5", data);
+  const std::string root = dir + "/minari";
+  auto [converted, convert_text] =
+      mindt::testing::run_capturing(std::string(MINDT_BINARY) + " data convert " + dir + "/medium.hdf5 " + root +
+                                        "/mujoco/hopper/medium-v0 --env hopper-v5 --id mujoco/hopper/medium-v0",
+                                    dir + "/convert.txt");
+  ASSERT_EQ(converted, 0) << convert_text;
+
+  data_dir_option = "--data-dir " + root;
+  auto [status, text] = sweep(3, "--suite minari --datasets medium --backbones mingru --seeds 0");
+  ASSERT_EQ(status, 0) << text;
+  EXPECT_HAS(text,
+             "normalized score against each dataset's own reference returns (its ref_min_score and "
+             "ref_max_score), one seed; 3 training steps");
+  EXPECT_HAS(text, "| mujoco/hopper/medium-v0 | 3600 |");
+  EXPECT_TRUE(fs::exists(dir + "/runs/mujoco-hopper-medium-v0/mingru-seed0/eval.json"));
+  EXPECT_HAS(read(dir + "/scores.json"), "\"score_reference\": \"dataset\"}");
+
+  // Without --data-dir, the id is found under $MINARI_DATASETS_PATH.
+  data_dir_option = "";
+  auto [by_id, by_id_text] = mindt::testing::run_capturing(
+      "MINARI_DATASETS_PATH=" + root + " " +
+          sweep_line(3, "--suite minari --datasets medium --backbones mingru --seeds 0 --out " + dir + "/by_id"),
+      dir + "/printed.txt");
+  ASSERT_EQ(by_id, 0) << by_id_text;
+  EXPECT_HAS(read(dir + "/by_id/mujoco-hopper-medium-v0/mingru-seed0/config.yaml"), "path: mujoco/hopper/medium-v0");
+  data_dir_option = "--data-dir " + root;
+  auto [missing, missing_text] = sweep(3, "--suite minari --datasets expert");
+  EXPECT_NE(missing, 0);
+  EXPECT_HAS(missing_text, "no Minari dataset mujoco/hopper/expert-v0 in " + root);
+  EXPECT_HAS(missing_text, "get it with `minari download mujoco/hopper/expert-v0`");
+  auto [unknown, unknown_text] = sweep(3, "--suite minari --datasets medium-replay");
+  EXPECT_NE(unknown, 0);
+  EXPECT_HAS(unknown_text, "unknown minari dataset 'medium-replay' in --datasets; valid: simple, medium, expert");
 }
 
 TEST_F(SweepFixture, JobsGiveTheScoresOfOneRunAtATime) {
