@@ -32,7 +32,7 @@ void DecisionModelImpl::set_state_normalization(const at::Tensor& mean, const at
 
 void DecisionModelImpl::check_timesteps(const at::Tensor& timesteps) const {
   TORCH_CHECK(timesteps.scalar_type() == at::kLong, "decision model: timesteps must be int64");
-  if (timesteps.numel() == 0) return;
+  if (!check_timesteps_ || timesteps.numel() == 0) return;
   const auto [lo, hi] = at::aminmax(timesteps);
   TORCH_CHECK(lo.item<int64_t>() >= 0 && hi.item<int64_t>() < config_.max_ep_len,
               "decision model: timesteps must lie in [0, ", config_.max_ep_len, ") (model.max_ep_len), got [",
@@ -85,8 +85,10 @@ at::Tensor DecisionModelImpl::forward(const at::Tensor& states, const at::Tensor
 
   // Move padding behind the real steps (a stable sort keeps the real steps in order). Then causality
   // alone keeps padding out of every real output, for every backbone, whether the sampler padded on
-  // the left or the right.
-  const bool padded = mask.defined() && !mask.all().item<bool>();
+  // the left or the right. Done whenever a mask is given, padded or not: asking first would read
+  // the mask back from the device every step, and an unpadded batch's order is the identity, whose
+  // gather and scatter copy every value exactly.
+  const bool padded = mask.defined();
   at::Tensor token_index;
   if (padded) {
     TORCH_CHECK(mask.sizes() == at::IntArrayRef({batch, steps}) && mask.scalar_type() == at::kBool,

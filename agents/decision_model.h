@@ -44,6 +44,11 @@ class DecisionModelImpl : public torch::nn::Module {
   // The dataset statistics states are normalised with (defaults: mean 0, std 1).
   void set_state_normalization(const at::Tensor& mean, const at::Tensor& std);
 
+  // Whether each call checks its timesteps against [0, max_ep_len) (the default): the check reads
+  // two numbers back from the device, a synchronisation per call that a CUDA graph cannot contain.
+  // The trainer checks its dataset's longest episode once instead and turns it off.
+  void set_timestep_checks(bool on) { check_timesteps_ = on; }
+
   backbones::Backbone& backbone() { return backbone_; }
   const config::ModelConfig& config() const { return config_; }
   int64_t state_dim() const { return state_dim_; }
@@ -62,6 +67,7 @@ class DecisionModelImpl : public torch::nn::Module {
   backbones::Backbone backbone_{nullptr};
   torch::nn::Linear action_head_{nullptr};
   at::Tensor state_mean_, state_std_;
+  bool check_timesteps_ = true;
 };
 TORCH_MODULE(DecisionModel);
 

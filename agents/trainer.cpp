@@ -11,6 +11,7 @@
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
 #include "agents/evaluator.h"
+#include "agents/optim/clip_grad.h"
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
 #include "agents/run/run_loop.h"
@@ -57,7 +58,9 @@ void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
 void evaluate_into_log(DecisionModel& model, const config::Config& config, int64_t step, RunDirectory& run,
                        const ProgressLine& progress) {
   const EvalOptions o = eval_options(config);
+  model->set_timestep_checks(true);  // rollouts' timesteps come from the env, not the checked dataset
   const auto results = evaluate(model, o);
+  model->set_timestep_checks(false);
   model->train();
   json::Writer line;
   line.begin_object().field("step", step).key("eval").begin_array();
@@ -78,26 +81,39 @@ void evaluate_into_log(DecisionModel& model, const config::Config& config, int64
 
 // What training updates and a checkpoint keeps: the model, AdamW and the window sampler.
 struct Learner {
-  struct Last {
-    double loss = 0, lr = 0;
-  };
-
   Learner(const config::Config& config, const datasets::D4rlDataset& data, const c10::Device& device)
       : config(config),
         act_dim(data.act_dim()),
-        sampler(data, datasets::split_episodes(data.terminals, data.timeouts, data.rewards), sampling(config)),
+        sampler(data, checked_episodes(data, config), sampling(config)),
         model(nullptr),
         device(device) {
     const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
     at::manual_seed(config.seed);
     model = DecisionModel(config.model, data.obs_dim(), data.act_dim());
     model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
+    model->set_timestep_checks(false);  // checked_episodes did it for every window at once
     model->to(device);
     optimizer = std::make_unique<torch::optim::AdamW>(model->parameters(),
                                                       torch::optim::AdamWOptions(config.train.lr)
                                                           .weight_decay(config.train.weight_decay)
                                                           .betas({config.train.beta1, config.train.beta2}));
     model->train();
+  }
+
+  // The episodes, every one short enough that its windows' timesteps (0 … length − 1) fit the
+  // timestep embedding: checked here once instead of on the device at every step.
+  static std::vector<datasets::Episode> checked_episodes(const datasets::D4rlDataset& data,
+                                                         const config::Config& config) {
+    std::vector<datasets::Episode> episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
+    for (const auto& e : episodes) {
+      if (e.length > config.model.max_ep_len) {
+        throw std::runtime_error(config.data.path + ": the episode at row " + std::to_string(e.start) + " has " +
+                                 std::to_string(e.length) + " steps, more than model.max_ep_len (" +
+                                 std::to_string(config.model.max_ep_len) +
+                                 ") timesteps the model embeds; raise model.max_ep_len");
+      }
+    }
+    return episodes;
   }
 
   static datasets::SamplerOptions sampling(const config::Config& config) {
@@ -109,21 +125,26 @@ struct Learner {
     return o;
   }
 
-  // One step of AdamW on one batch of windows; `step` counts the steps done before it.
+  // One step of AdamW on one batch of windows; `step` counts the steps done before it. Nothing in
+  // it reads the device back: the loss stays a tensor until a log line or the progress line asks.
   void train_step(int64_t step) {
     datasets::WindowBatch window = sampler.next();
     const Batch b = to_tensors(window, device);
-    last.lr = learning_rate(config.train, step);
-    set_learning_rate(*optimizer, last.lr);
+    lr_ = learning_rate(config.train, step);
+    set_learning_rate(*optimizer, lr_);
     optimizer->zero_grad();
     const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
     const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
     const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
     loss.backward();
-    if (config.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.train.grad_clip);
+    if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
     optimizer->step();
-    last.loss = loss.item<double>();
+    loss_ = loss.detach();
   }
+
+  // The last step's loss (read from the device: a synchronisation) and learning rate.
+  double last_loss() const { return loss_.defined() ? loss_.item<double>() : 0.0; }
+  double last_lr() const { return lr_; }
 
   void save(const std::string& path, int64_t step) {
     torch::serialize::OutputArchive archive;
@@ -165,7 +186,10 @@ struct Learner {
   DecisionModel model;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   const c10::Device device;
-  Last last;
+
+ private:
+  at::Tensor loss_;
+  double lr_ = 0;
 };
 
 // A dataset of another env would train fine and fail only at evaluation, hours later: refuse it now.
@@ -251,7 +275,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
                options.should_stop);
   loop.on_log = [&](int64_t step) {
     json::Writer line;
-    line.begin_object().field("step", step).field("loss", learner.last.loss).field("lr", learner.last.lr);
+    line.begin_object().field("step", step).field("loss", learner.last_loss()).field("lr", learner.last_lr());
     run.log(
         line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
   };
@@ -261,8 +285,8 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
     if (!progress.due(step)) return;
     std::ostringstream text;
     text << "[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
-         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last.loss
-         << "  lr " << std::scientific << std::setprecision(2) << learner.last.lr << std::fixed << "  "
+         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last_loss()
+         << "  lr " << std::scientific << std::setprecision(2) << learner.last_lr() << std::fixed << "  "
          << std::setprecision(0) << samples_per_s(step) << " samples/s  ETA " << format_duration(progress.eta_s(step));
     progress.draw(text.str());
   };
@@ -276,7 +300,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   progress.finish();
   TrainResult result;
   result.steps_done = end.step;
-  result.last_loss = learner.last.loss;
+  result.last_loss = learner.last_loss();
   result.interrupted = end.interrupted;
   result.checkpoint = run.checkpoint_path();
   return result;
