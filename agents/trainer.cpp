@@ -79,12 +79,29 @@ void evaluate_into_log(DecisionModel& model, const config::Config& config, int64
   progress.message(text.str());
 }
 
+// The episodes, every one short enough that its windows' timesteps (0 … length − 1) fit the
+// timestep embedding: checked here once instead of on the device at every step.
+std::vector<datasets::Episode> checked_episodes(const datasets::D4rlDataset& data, const config::Config& config) {
+  std::vector<datasets::Episode> episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
+  for (const auto& e : episodes) {
+    if (e.length > config.model.max_ep_len) {
+      throw std::runtime_error(config.data.path + ": the episode at row " + std::to_string(e.start) + " has " +
+                               std::to_string(e.length) + " steps, more than the model.max_ep_len (" +
+                               std::to_string(config.model.max_ep_len) +
+                               ") timesteps the model embeds; raise model.max_ep_len");
+    }
+  }
+  return episodes;
+}
+
 // What training updates and a checkpoint keeps: the model, AdamW and the window sampler.
 struct Learner {
-  Learner(const config::Config& config, const datasets::D4rlDataset& data, const c10::Device& device)
+  // `episodes`: the dataset's, checked by checked_episodes.
+  Learner(const config::Config& config, const datasets::D4rlDataset& data, std::vector<datasets::Episode> episodes,
+          const c10::Device& device)
       : config(config),
         act_dim(data.act_dim()),
-        sampler(data, checked_episodes(data, config), sampling(config)),
+        sampler(data, std::move(episodes), sampling(config)),
         model(nullptr),
         device(device) {
     const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
@@ -98,22 +115,6 @@ struct Learner {
                                                           .weight_decay(config.train.weight_decay)
                                                           .betas({config.train.beta1, config.train.beta2}));
     model->train();
-  }
-
-  // The episodes, every one short enough that its windows' timesteps (0 … length − 1) fit the
-  // timestep embedding: checked here once instead of on the device at every step.
-  static std::vector<datasets::Episode> checked_episodes(const datasets::D4rlDataset& data,
-                                                         const config::Config& config) {
-    std::vector<datasets::Episode> episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
-    for (const auto& e : episodes) {
-      if (e.length > config.model.max_ep_len) {
-        throw std::runtime_error(config.data.path + ": the episode at row " + std::to_string(e.start) + " has " +
-                                 std::to_string(e.length) + " steps, more than model.max_ep_len (" +
-                                 std::to_string(config.model.max_ep_len) +
-                                 ") timesteps the model embeds; raise model.max_ep_len");
-      }
-    }
-    return episodes;
   }
 
   static datasets::SamplerOptions sampling(const config::Config& config) {
@@ -253,9 +254,10 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   // It is read and checked before the run directory exists, so bad input leaves nothing behind.
   const datasets::D4rlDataset data = datasets::read_dataset(config.data.path);
   check_data_fits_env(data, config);
+  std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);
   run.create(config::to_yaml(config));
-  Learner learner(config, data, device);
+  Learner learner(config, data, std::move(episodes), device);
   const int64_t first_step = options.resume ? learner.restore(run.checkpoint_path(), device) : 0;
   run.open_log(first_step);
 

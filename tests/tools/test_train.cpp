@@ -292,6 +292,12 @@ TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
   EXPECT_HAS(text, "eval.targets[1]: expected a finite number, got 'lots'");
   EXPECT_FALSE(fs::exists(dir + "/targets"));
 
+  // Episodes longer than the timestep embedding are refused before the run starts, not mid-run.
+  std::tie(status, text) = with(dir + "/short", "model.max_ep_len=50");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "steps, more than the model.max_ep_len (50) timesteps the model embeds; raise model.max_ep_len");
+  EXPECT_FALSE(fs::exists(dir + "/short"));
+
   // A file that names another env in its metadata is refused even when the sizes fit.
   auto labelled = mindt::testing::make_dataset({60, 60}, {1, 0}, 11, 3);
   labelled.metadata["env"] = std::string("walker2d-medium-v2");
