@@ -12,9 +12,11 @@
 #include "agents/decision_model.h"
 #include "agents/evaluator.h"
 #include "agents/optim/clip_grad.h"
+#include "agents/optim/device_adamw.h"
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
 #include "agents/run/run_loop.h"
+#include "agents/run/step_graph.h"
 #include "common/atomic_file.h"
 #include "common/json.h"
 #include "common/json_value.h"
@@ -94,6 +96,20 @@ std::vector<datasets::Episode> checked_episodes(const datasets::D4rlDataset& dat
   return episodes;
 }
 
+// train.cuda_graph: auto uses a graph where one can be captured (a CUDA device in a CUDA build);
+// on insists, and is refused up front where it cannot be had.
+bool wants_cuda_graph(const config::Config& config, const c10::Device& device) {
+  const std::string& mode = config.train.cuda_graph;
+  if (mode == "off") return false;
+  const bool available = StepGraph::available(device);
+  if (mode == "on" && !available) {
+    throw std::runtime_error("train.cuda_graph: on needs a CUDA device (the run's device is " + device.str() +
+                             (device.is_cuda() ? ", but this mindt was built without CUDA" : "") +
+                             "); use auto or off");
+  }
+  return available;
+}
+
 // What training updates and a checkpoint keeps: the model, AdamW and the window sampler.
 struct Learner {
   // `episodes`: the dataset's, checked by checked_episodes.
@@ -115,6 +131,7 @@ struct Learner {
                                                           .weight_decay(config.train.weight_decay)
                                                           .betas({config.train.beta1, config.train.beta2}));
     model->train();
+    use_graph = wants_cuda_graph(config, device);
   }
 
   static datasets::SamplerOptions sampling(const config::Config& config) {
@@ -130,18 +147,80 @@ struct Learner {
   // it reads the device back: the loss stays a tensor until a log line or the progress line asks.
   void train_step(int64_t step) {
     datasets::WindowBatch window = sampler.next();
-    const Batch b = to_tensors(window, device);
     lr_ = learning_rate(config.train, step);
+    if (use_graph) {
+      graph_step(window, step);
+      return;
+    }
+    const Batch b = to_tensors(window, device);
     set_learning_rate(*optimizer, lr_);
     optimizer->zero_grad();
+    loss_ = loss_and_gradients(b);
+    optimizer->step();
+  }
+
+  // Forward, loss, backward and clipping: the part of a step both optimizers share.
+  at::Tensor loss_and_gradients(const Batch& b) {
     const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
     const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
     const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
     loss.backward();
     if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
-    optimizer->step();
-    loss_ = loss.detach();
+    return loss.detach();
   }
+
+  // The CUDA-graph step: the batch is copied into fixed device buffers, a few steps run eagerly
+  // (cuBLAS and the allocator settle), then one step is recorded and every later one replays it;
+  // AdamW's learning rate and step count live on the device (optim::DeviceAdamW).
+  void graph_step(datasets::WindowBatch& window, int64_t step) {
+    const Batch host = to_tensors(window, c10::Device(c10::kCPU));
+    if (!inputs.states.defined()) {
+      inputs = {at::empty_like(host.states, device), at::empty_like(host.actions, device),
+                at::empty_like(host.returns, device), at::empty_like(host.timesteps, device),
+                at::empty_like(host.mask, device)};
+    }
+    for (auto [to, from] : {std::pair{inputs.states, host.states},
+                            {inputs.actions, host.actions},
+                            {inputs.returns, host.returns},
+                            {inputs.timesteps, host.timesteps},
+                            {inputs.mask, host.mask}}) {
+      to.copy_(from, /*non_blocking=*/true);
+    }
+    if (!device_adamw) device_adamw = std::make_unique<optim::DeviceAdamW>(*optimizer, schedule(), step);
+    auto body = [&] {
+      optimizer->zero_grad();
+      graph_loss = loss_and_gradients(inputs);
+      device_adamw->update_on_device();
+    };
+    constexpr int kEagerStepsFirst = 3;
+    if (!graph.captured() && eager_steps_done < kEagerStepsFirst) {
+      body();
+      ++eager_steps_done;
+    } else {
+      if (!graph.captured()) capture(body);
+      if (use_graph) graph.replay();  // a failed capture (auto) left use_graph false: run it eagerly
+      if (!use_graph) body();
+    }
+    device_adamw->count_host_step();
+    loss_ = graph_loss;
+  }
+
+  void capture(const std::function<void()>& body) {
+    try {
+      graph.capture(device, body);  // records the step; it runs at the first replay
+    } catch (const c10::Error& e) {
+      if (config.train.cuda_graph == "on") {
+        throw std::runtime_error(std::string("train.cuda_graph: on, but the step could not be captured as a CUDA "
+                                             "graph: ") +
+                                 e.what_without_backtrace());
+      }
+      std::cerr << "[train] the step could not be captured as a CUDA graph (" << e.what_without_backtrace()
+                << "); training without one (train.cuda_graph: off skips the attempt)\n";
+      use_graph = false;
+    }
+  }
+
+  optim::WarmupSchedule schedule() const { return {config.train.lr, config.train.warmup_steps}; }
 
   // The last step's loss (read from the device: a synchronisation) and learning rate.
   double last_loss() const { return loss_.defined() ? loss_.item<double>() : 0.0; }
@@ -187,10 +266,17 @@ struct Learner {
   DecisionModel model;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   const c10::Device device;
+  bool use_graph = false;
 
  private:
   at::Tensor loss_;
   double lr_ = 0;
+  // The CUDA-graph step's state: its input buffers, loss, optimizer and graph.
+  Batch inputs;
+  at::Tensor graph_loss;
+  std::unique_ptr<optim::DeviceAdamW> device_adamw;
+  StepGraph graph;
+  int eager_steps_done = 0;
 };
 
 // A dataset of another env would train fine and fail only at evaluation, hours later: refuse it now.
@@ -256,6 +342,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   check_data_fits_env(data, config);
   std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);
+  (void)wants_cuda_graph(config, device);  // refused before the run directory exists
   run.create(config::to_yaml(config));
   Learner learner(config, data, std::move(episodes), device);
   const int64_t first_step = options.resume ? learner.restore(run.checkpoint_path(), device) : 0;
@@ -266,8 +353,9 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
               << " transitions), "
               << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
-              << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string()) << ", steps "
-              << first_step << " → " << t.steps << ", run " << options.run_dir << "\n";
+              << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
+              << (learner.use_graph ? " (CUDA graph)" : "") << ", steps " << first_step << " → " << t.steps << ", run "
+              << options.run_dir << "\n";
   }
   ProgressLine progress(options.progress, first_step, t.steps, std::chrono::milliseconds(500));
   auto samples_per_s = [&](int64_t step) {

@@ -88,6 +88,7 @@ struct TrainConfig {
   double beta1 = 0.9, beta2 = 0.999;  // AdamW
   int64_t log_every = 100;            // steps between log lines
   int64_t checkpoint_every = 5000;    // steps between checkpoints (and one at the end)
+  std::string cuda_graph = "auto";    // on a CUDA device, replay the step as a CUDA graph: auto | on | off
 
   template <class V>
   void visit(V& v) {
@@ -101,6 +102,7 @@ struct TrainConfig {
     v.field("beta2", beta2, in_range(0.0, 0.999999));
     v.field("log_every", log_every, at_least(1));
     v.field("checkpoint_every", checkpoint_every, at_least(1));
+    v.field("cuda_graph", cuda_graph, one_of({"auto", "on", "off"}));
   }
 };
 

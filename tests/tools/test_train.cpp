@@ -143,6 +143,32 @@ TEST_F(TrainFixture, KilledAndResumedRunOnTheGpuReproducesTheUninterruptedLosses
   expect_killed_run_to_resume_exactly(*this, "cuda");
 }
 
+// The CUDA-graph step (recorded once, replayed; AdamW's numbers on the device) against the eager
+// step with torch's AdamW: the same losses but for float64 pow's last bits on the device.
+TEST_F(TrainFixture, ACudaGraphStepTrainsAsTheEagerStepOnTheGpu) {
+  const auto [status, version] =
+      mindt::testing::run_capturing(std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  ASSERT_EQ(status, 0) << version;
+  if (version.find("CUDA devices 0") != std::string::npos) GTEST_SKIP() << "no CUDA device: " << version;
+  auto run = [&](const std::string& mode) {
+    std::vector<std::string> args = command(dir + "/graph-" + mode, 60, "mingru", "cuda");
+    args.insert(args.end(), {"--set", "train.cuda_graph=" + mode});
+    EXPECT_EQ(run_to_end(args), 0) << mode;
+    std::vector<double> out;
+    std::ifstream in(dir + "/graph-" + mode + "/log.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const auto at = line.find("\"loss\": ");
+      if (at != std::string::npos) out.push_back(std::stod(line.substr(at + 8)));
+    }
+    return out;
+  };
+  const std::vector<double> eager = run("off"), graphed = run("on");
+  ASSERT_EQ(eager.size(), 60u);
+  ASSERT_EQ(graphed.size(), 60u);
+  for (size_t i = 0; i < eager.size(); ++i)
+    EXPECT_NEAR(graphed[i], eager[i], 1e-5 * std::abs(eager[i])) << "step " << i;
+}
+
 // The transformer's numbers depend on which of ATen's CPU kernel sets runs (docs/training.md), so
 // --version and every run's first line name it, following ATEN_CPU_CAPABILITY.
 TEST_F(TrainFixture, VersionAndTrainingNameTheAtenCpuKernelsInUse) {
@@ -291,6 +317,11 @@ TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
   EXPECT_NE(status, 0);
   EXPECT_HAS(text, "eval.targets[1]: expected a finite number, got 'lots'");
   EXPECT_FALSE(fs::exists(dir + "/targets"));
+
+  std::tie(status, text) = with(dir + "/graph", "train.cuda_graph=on");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "train.cuda_graph: on needs a CUDA device (the run's device is cpu); use auto or off");
+  EXPECT_FALSE(fs::exists(dir + "/graph"));
 
   // Episodes longer than the timestep embedding are refused before the run starts, not mid-run.
   std::tie(status, text) = with(dir + "/short", "model.max_ep_len=50");
