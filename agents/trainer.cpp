@@ -10,6 +10,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
+#include "agents/device_sampler.h"
 #include "agents/evaluator.h"
 #include "agents/optim/clip_grad.h"
 #include "agents/optim/device_adamw.h"
@@ -117,9 +118,12 @@ struct Learner {
           const c10::Device& device)
       : config(config),
         act_dim(data.act_dim()),
-        sampler(data, std::move(episodes), sampling(config)),
+        sampler(data, episodes, host_sampling(config, device)),
         model(nullptr),
         device(device) {
+    if (samples_on_device(config, device)) {
+      device_sampler = std::make_unique<DeviceWindowSampler>(data, episodes, sampling(config), device);
+    }
     const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
     at::manual_seed(config.seed);
     model = DecisionModel(config.model, data.obs_dim(), data.act_dim());
@@ -143,16 +147,36 @@ struct Learner {
     return o;
   }
 
+  static bool samples_on_device(const config::Config& config, const c10::Device& device) {
+    return config.train.sampler == "device" || (config.train.sampler == "auto" && device.is_cuda());
+  }
+
+  // The host sampler's thread is not started when the device sampler serves the run.
+  static datasets::SamplerOptions host_sampling(const config::Config& config, const c10::Device& device) {
+    datasets::SamplerOptions o = sampling(config);
+    if (samples_on_device(config, device)) o.prefetch = 0;
+    return o;
+  }
+
+  // The next batch of windows, on the training device.
+  Batch next_batch() {
+    if (device_sampler) {
+      DeviceWindows w = device_sampler->next();
+      return {w.states, w.actions, w.returns_to_go, w.timesteps, w.mask};
+    }
+    datasets::WindowBatch window = sampler.next();
+    return to_tensors(window, device);
+  }
+
   // One step of AdamW on one batch of windows; `step` counts the steps done before it. Nothing in
   // it reads the device back: the loss stays a tensor until a log line or the progress line asks.
   void train_step(int64_t step) {
-    datasets::WindowBatch window = sampler.next();
+    const Batch b = next_batch();
     lr_ = learning_rate(config.train, step);
     if (use_graph) {
-      graph_step(window, step);
+      graph_step(b, step);
       return;
     }
-    const Batch b = to_tensors(window, device);
     set_learning_rate(*optimizer, lr_);
     optimizer->zero_grad();
     loss_ = loss_and_gradients(b);
@@ -172,8 +196,7 @@ struct Learner {
   // The CUDA-graph step: the batch is copied into fixed device buffers, a few steps run eagerly
   // (cuBLAS and the allocator settle), then one step is recorded and every later one replays it;
   // AdamW's learning rate and step count live on the device (optim::DeviceAdamW).
-  void graph_step(datasets::WindowBatch& window, int64_t step) {
-    const Batch host = to_tensors(window, c10::Device(c10::kCPU));
+  void graph_step(const Batch& host, int64_t step) {
     if (!inputs.states.defined()) {
       inputs = {at::empty_like(host.states, device), at::empty_like(host.actions, device),
                 at::empty_like(host.returns, device), at::empty_like(host.timesteps, device),
@@ -257,12 +280,14 @@ struct Learner {
     archive.read("optimizer", optimizer_archive);
     optimizer->load(optimizer_archive);
     sampler.seek(step);
+    if (device_sampler) device_sampler->seek(step);
     return step;
   }
 
   const config::Config& config;
   const int64_t act_dim;
   datasets::WindowSampler sampler;
+  std::unique_ptr<DeviceWindowSampler> device_sampler;  // set when windows are gathered on the device
   DecisionModel model;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   const c10::Device device;

@@ -89,6 +89,7 @@ struct TrainConfig {
   int64_t log_every = 100;            // steps between log lines
   int64_t checkpoint_every = 5000;    // steps between checkpoints (and one at the end)
   std::string cuda_graph = "auto";    // on a CUDA device, replay the step as a CUDA graph: auto | on | off
+  std::string sampler = "auto";       // where windows are gathered: auto (device on CUDA) | host | device
 
   template <class V>
   void visit(V& v) {
@@ -103,6 +104,7 @@ struct TrainConfig {
     v.field("log_every", log_every, at_least(1));
     v.field("checkpoint_every", checkpoint_every, at_least(1));
     v.field("cuda_graph", cuda_graph, one_of({"auto", "on", "off"}));
+    v.field("sampler", sampler, one_of({"auto", "host", "device"}));
   }
 };
 

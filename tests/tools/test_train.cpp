@@ -106,14 +106,20 @@ size_t line_count(const std::string& path) { return losses(path).size(); }
 
 // Kills a run once it has logged 12 steps, resumes it, and compares every logged loss with a run
 // that was never stopped.
-void expect_killed_run_to_resume_exactly(TrainFixture& f, const std::string& device) {
+void expect_killed_run_to_resume_exactly(TrainFixture& f, const std::string& device,
+                                         const std::vector<std::string>& extra = {}) {
   const int64_t steps = 300;
-  ASSERT_EQ(run_to_end(f.command(f.dir + "/whole", steps, "mingru", device)), 0);
+  auto command = [&](const std::string& out) {
+    std::vector<std::string> args = f.command(out, steps, "mingru", device);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  ASSERT_EQ(run_to_end(command(f.dir + "/whole")), 0);
   const auto expected = losses(f.dir + "/whole/log.jsonl");
   ASSERT_EQ(expected.size(), size_t(steps));
 
   const std::string killed = f.dir + "/killed";
-  const pid_t pid = spawn(f.command(killed, steps, "mingru", device));
+  const pid_t pid = spawn(command(killed));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (line_count(killed + "/log.jsonl") < 12 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -132,6 +138,11 @@ void expect_killed_run_to_resume_exactly(TrainFixture& f, const std::string& dev
 
 TEST_F(TrainFixture, KilledAndResumedRunReproducesTheUninterruptedLosses) {
   expect_killed_run_to_resume_exactly(*this, "cpu");
+}
+
+// The device-side sampler (here on the CPU, through the code the GPU runs) resumes at its batch.
+TEST_F(TrainFixture, KilledAndResumedRunWithTheDeviceSamplerReproducesTheUninterruptedLosses) {
+  expect_killed_run_to_resume_exactly(*this, "cpu", {"--set", "train.sampler=device"});
 }
 
 // On the GPU the optimizer's moments must be loaded onto the device and the CUDA generator restored.
