@@ -1,0 +1,281 @@
+#include "agents/learner.h"
+
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <functional>
+#include <iostream>
+
+#include "agents/checkpoint.h"
+#include "agents/device_sampler.h"
+#include "agents/optim/clip_grad.h"
+#include "agents/optim/device_adamw.h"
+#include "agents/run/device.h"
+#include "agents/run/step_graph.h"
+#include "common/atomic_file.h"
+#include "datasets/window_sampler.h"
+
+namespace mindt {
+namespace {
+
+struct Batch {
+  at::Tensor states, actions, returns, timesteps, mask;
+};
+
+Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
+  const int64_t B = w.batch, K = w.context;
+  auto wrap = [&](void* data, const std::vector<int64_t>& shape, at::ScalarType type) {
+    return at::from_blob(data, shape, at::TensorOptions().dtype(type))
+        .to(device, /*non_blocking=*/false, /*copy=*/true);
+  };
+  return {wrap(w.states.data(), {B, K, w.state_dim}, at::kFloat), wrap(w.actions.data(), {B, K, w.act_dim}, at::kFloat),
+          wrap(w.returns_to_go.data(), {B, K}, at::kFloat), wrap(w.timesteps.data(), {B, K}, at::kLong),
+          wrap(w.mask.data(), {B, K}, at::kByte).to(at::kBool)};
+}
+
+void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+}  // namespace
+
+// DT's warm-up: the learning rate rises linearly over the first warmup_steps steps.
+double learning_rate(const config::TrainConfig& t, int64_t step) {
+  if (t.warmup_steps <= 0) return t.lr;
+  return t.lr * std::min(1.0, double(step + 1) / double(t.warmup_steps));
+}
+
+// The episodes, every one short enough that its windows' timesteps (0 … length − 1) fit the
+// timestep embedding: checked here once instead of on the device at every step.
+std::vector<datasets::Episode> checked_episodes(const datasets::D4rlDataset& data, const config::Config& config) {
+  std::vector<datasets::Episode> episodes = datasets::split_episodes(data.terminals, data.timeouts, data.rewards);
+  for (const auto& e : episodes) {
+    if (e.length > config.model.max_ep_len) {
+      throw std::runtime_error(config.data.path + ": the episode at row " + std::to_string(e.start) + " has " +
+                               std::to_string(e.length) + " steps, more than the model.max_ep_len (" +
+                               std::to_string(config.model.max_ep_len) +
+                               ") timesteps the model embeds; raise model.max_ep_len");
+    }
+  }
+  return episodes;
+}
+
+// train.cuda_graph: auto uses a graph where one can be captured (a CUDA device in a CUDA build);
+// on insists, and is refused up front where it cannot be had.
+bool wants_cuda_graph(const config::Config& config, const c10::Device& device) {
+  const std::string& mode = config.train.cuda_graph;
+  if (mode == "off") return false;
+  const bool available = StepGraph::available(device);
+  if (mode == "on" && !available) {
+    throw std::runtime_error("train.cuda_graph: on needs a CUDA device (the run's device is " + device.str() +
+                             (device.is_cuda() ? ", but this mindt was built without CUDA" : "") +
+                             "); use auto or off");
+  }
+  return available;
+}
+
+struct Learner::Impl {
+  // `episodes`: the dataset's, checked by checked_episodes.
+  Impl(const config::Config& config, const datasets::D4rlDataset& data, std::vector<datasets::Episode> episodes,
+       const c10::Device& device)
+      : config(config),
+        act_dim(data.act_dim()),
+        sampler(data, episodes, host_sampling(config, device)),
+        model(nullptr),
+        device(device) {
+    if (samples_on_device(config, device)) {
+      device_sampler = std::make_unique<DeviceWindowSampler>(data, episodes, sampling(config), device);
+    }
+    const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
+    at::manual_seed(config.seed);
+    model = DecisionModel(config.model, data.obs_dim(), data.act_dim());
+    model->set_state_normalization(at::tensor(stats.mean), at::tensor(stats.std));
+    model->set_timestep_checks(false);  // checked_episodes did it for every window at once
+    model->to(device);
+    optimizer = std::make_unique<torch::optim::AdamW>(model->parameters(),
+                                                      torch::optim::AdamWOptions(config.train.lr)
+                                                          .weight_decay(config.train.weight_decay)
+                                                          .betas({config.train.beta1, config.train.beta2}));
+    model->train();
+    use_graph = wants_cuda_graph(config, device);
+  }
+
+  static datasets::SamplerOptions sampling(const config::Config& config) {
+    datasets::SamplerOptions o;
+    o.context_len = config.model.context_len;
+    o.batch_size = config.train.batch_size;
+    o.reward_scale = config.data.reward_scale;
+    o.seed = static_cast<uint64_t>(config.seed);
+    return o;
+  }
+
+  static bool samples_on_device(const config::Config& config, const c10::Device& device) {
+    return config.train.sampler == "device" || (config.train.sampler == "auto" && device.is_cuda());
+  }
+
+  // The host sampler's thread is not started when the device sampler serves the run.
+  static datasets::SamplerOptions host_sampling(const config::Config& config, const c10::Device& device) {
+    datasets::SamplerOptions o = sampling(config);
+    if (samples_on_device(config, device)) o.prefetch = 0;
+    return o;
+  }
+
+  // The next batch of windows, on the training device.
+  Batch next_batch() {
+    if (device_sampler) {
+      DeviceWindows w = device_sampler->next();
+      return {w.states, w.actions, w.returns_to_go, w.timesteps, w.mask};
+    }
+    datasets::WindowBatch window = sampler.next();
+    return to_tensors(window, device);
+  }
+
+  // One step of AdamW on one batch of windows; `step` counts the steps done before it. Nothing in
+  // it reads the device back: the loss stays a tensor until a log line or the progress line asks.
+  void train_step(int64_t step) {
+    const Batch b = next_batch();
+    lr_ = learning_rate(config.train, step);
+    if (use_graph) {
+      graph_step(b, step);
+      return;
+    }
+    set_learning_rate(*optimizer, lr_);
+    optimizer->zero_grad();
+    loss_ = loss_and_gradients(b);
+    optimizer->step();
+  }
+
+  // Forward, loss, backward and clipping: the part of a step both optimizers share.
+  at::Tensor loss_and_gradients(const Batch& b) {
+    const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
+    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
+    const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
+    loss.backward();
+    if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
+    return loss.detach();
+  }
+
+  // The CUDA-graph step: the batch is copied into fixed device buffers, a few steps run eagerly
+  // (cuBLAS and the allocator settle), then one step is recorded and every later one replays it;
+  // AdamW's learning rate and step count live on the device (optim::DeviceAdamW).
+  void graph_step(const Batch& host, int64_t step) {
+    if (!inputs.states.defined()) {
+      inputs = {at::empty_like(host.states, device), at::empty_like(host.actions, device),
+                at::empty_like(host.returns, device), at::empty_like(host.timesteps, device),
+                at::empty_like(host.mask, device)};
+    }
+    for (auto [to, from] : {std::pair{inputs.states, host.states},
+                            {inputs.actions, host.actions},
+                            {inputs.returns, host.returns},
+                            {inputs.timesteps, host.timesteps},
+                            {inputs.mask, host.mask}}) {
+      to.copy_(from, /*non_blocking=*/true);
+    }
+    if (!device_adamw) device_adamw = std::make_unique<optim::DeviceAdamW>(*optimizer, schedule(), step);
+    auto body = [&] {
+      optimizer->zero_grad();
+      graph_loss = loss_and_gradients(inputs);
+      device_adamw->update_on_device();
+    };
+    constexpr int kEagerStepsFirst = 3;
+    if (!graph.captured() && eager_steps_done < kEagerStepsFirst) {
+      body();
+      ++eager_steps_done;
+    } else {
+      if (!graph.captured()) capture(body);
+      if (use_graph) graph.replay();  // a failed capture (auto) left use_graph false: run it eagerly
+      if (!use_graph) body();
+    }
+    device_adamw->count_host_step();
+    loss_ = graph_loss;
+  }
+
+  void capture(const std::function<void()>& body) {
+    try {
+      graph.capture(device, body);  // records the step; it runs at the first replay
+    } catch (const c10::Error& e) {
+      if (config.train.cuda_graph == "on") {
+        throw std::runtime_error(std::string("train.cuda_graph: on, but the step could not be captured as a CUDA "
+                                             "graph: ") +
+                                 e.what_without_backtrace());
+      }
+      std::cerr << "[train] the step could not be captured as a CUDA graph (" << e.what_without_backtrace()
+                << "); training without one (train.cuda_graph: off skips the attempt)\n";
+      use_graph = false;
+    }
+  }
+
+  optim::WarmupSchedule schedule() const { return {config.train.lr, config.train.warmup_steps}; }
+
+  // The last step's loss (read from the device: a synchronisation) and learning rate.
+  double last_loss() const { return loss_.defined() ? loss_.item<double>() : 0.0; }
+  double last_lr() const { return lr_; }
+
+  void save(const std::string& path, int64_t step) {
+    torch::serialize::OutputArchive archive;
+    write_model(archive, model, config);
+    archive.write("trainer/step", c10::IValue(step));
+    archive.write("trainer/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
+    if (device.is_cuda()) archive.write("trainer/rng_cuda", cuda_rng_state(device), /*is_buffer=*/true);
+    torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+  }
+
+  // Restores the model, optimizer, generators and sampler from a checkpoint; returns its step.
+  int64_t restore(const std::string& path, const c10::Device& on) {
+    torch::serialize::InputArchive archive;
+    open_checkpoint(path, archive, on);
+    read_weights(archive, path, model);
+    c10::IValue stored_step;
+    archive.read("trainer/step", stored_step);
+    const int64_t step = stored_step.toInt();
+    at::Tensor rng;
+    archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
+    restore_cpu_rng(rng);
+    // A run moved between CPU and GPU resumes with its weights and moments, not its dropout draws.
+    at::Tensor cuda_rng;
+    if (on.is_cuda() && archive.try_read("trainer/rng_cuda", cuda_rng, /*is_buffer=*/true))
+      restore_cuda_rng(on, cuda_rng);
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer", optimizer_archive);
+    optimizer->load(optimizer_archive);
+    sampler.seek(step);
+    if (device_sampler) device_sampler->seek(step);
+    return step;
+  }
+
+  const config::Config& config;
+  const int64_t act_dim;
+  datasets::WindowSampler sampler;
+  std::unique_ptr<DeviceWindowSampler> device_sampler;  // set when windows are gathered on the device
+  DecisionModel model;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  const c10::Device device;
+  bool use_graph = false;
+
+ private:
+  at::Tensor loss_;
+  double lr_ = 0;
+  // The CUDA-graph step's state: its input buffers, loss, optimizer and graph.
+  Batch inputs;
+  at::Tensor graph_loss;
+  std::unique_ptr<optim::DeviceAdamW> device_adamw;
+  StepGraph graph;
+  int eager_steps_done = 0;
+};
+
+Learner::Learner(const config::Config& config, const datasets::D4rlDataset& data,
+                 std::vector<datasets::Episode> episodes, const c10::Device& device)
+    : impl_(std::make_unique<Impl>(config, data, std::move(episodes), device)) {}
+Learner::~Learner() = default;
+void Learner::train_step(int64_t step) { impl_->train_step(step); }
+double Learner::last_loss() const { return impl_->last_loss(); }
+double Learner::last_lr() const { return impl_->last_lr(); }
+bool Learner::uses_cuda_graph() const { return impl_->use_graph; }
+void Learner::save(const std::string& path, int64_t step) { impl_->save(path, step); }
+int64_t Learner::restore(const std::string& path, const c10::Device& on) { return impl_->restore(path, on); }
+DecisionModel& Learner::model() { return impl_->model; }
+
+}  // namespace mindt
