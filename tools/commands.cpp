@@ -191,6 +191,22 @@ const std::vector<CommandSpec>& all_commands() {
         {"json-out", "FILE", "also write the rows as JSON to FILE (for tools/plot_bench_paper.py)", ""},
         {"quick", "", "small sizes and short budgets (a smoke test)", ""}},
        bench::run_bench_paper},
+      {"bench train",
+       "time the trainer's step per backbone: host or device windows, eager or CUDA graph",
+       "mindt bench train [options]",
+       "Times the training step `mindt train` runs (windows, forward, masked MSE, backward, clipping,\n"
+       "AdamW) at the Decision Transformer's size on a synthetic hopper-shaped dataset: windows from the\n"
+       "host sampler's thread or gathered on the device, and on CUDA the step replayed as a CUDA graph.\n"
+       "Prints the median step time of each and its speed-up over the eager, host-sampled step of the\n"
+       "same run.",
+       {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
+        {"backbones", "NAME,NAME,...", "backbones to measure", "transformer,mingru"},
+        {"device", "cpu|cuda", "where to run", "cpu"},
+        {"batch", "B", "training batch", "64"},
+        {"context", "K", "window length", "20"},
+        {"transitions", "N", "rows of the synthetic dataset", "100000"},
+        {"reps", "N", "at most N timed steps per variant (median reported)", "20"}},
+       bench::run_bench_train},
       {"bench data",
        "time loading a dataset (and its peak memory), against another with --vs, and the window sampler against a "
        "training step",

@@ -21,5 +21,6 @@ namespace mindt::bench {
 int run_bench_scan(const cli::ParsedArgs& args);
 int run_bench_models(const cli::ParsedArgs& args);
 int run_bench_data(const cli::ParsedArgs& args);
+int run_bench_train(const cli::ParsedArgs& args);
 int run_bench_paper(const cli::ParsedArgs& args);
 }  // namespace mindt::bench

@@ -216,6 +216,19 @@ TEST(Cli, CopytaskReportPrintsTheFinishedRunsAndTrainsNothing) {
   EXPECT_HAS(no_file.err, "--report reads the runs from --json-out FILE");
 }
 
+TEST(Cli, BenchTrainTimesEachVariantAgainstTheEagerHostStep) {
+  const Result r = run({"bench", "train", "--json", "--backbones", "mingru", "--batch", "4", "--context", "4",
+                        "--transitions", "3000", "--reps", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "{\"backbone\": \"mingru\", \"device\": \"cpu\", \"graph\": \"eager\", \"sampler\": \"host\"");
+  EXPECT_HAS(r.out, "\"graph\": \"eager\", \"sampler\": \"device\"");
+  EXPECT_HAS(r.out, "\"reps\": 2, \"speedup\": 1}");  // the baseline against itself
+  EXPECT_EQ(r.out.find("\"graph\": \"graph\""), std::string::npos) << "no CUDA-graph rows on the CPU";
+  const Result bad = run({"bench", "train", "--backbones", "rnn"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_HAS(bad.err, "unknown backbone 'rnn'");
+}
+
 // Each load in its own child, repeated; with --vs the yardstick's row and the ratios against it.
 TEST(Cli, BenchDataLoadsBesideAYardstick) {
   const std::string d4rl = ::testing::TempDir() + "/bench_yardstick.hdf5";

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
 
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
@@ -17,6 +16,7 @@
 #include "datasets/window_sampler.h"
 #include "tools/bench/bench_models.h"
 #include "tools/bench/report.h"
+#include "tools/bench/synthetic_data.h"
 #include "tools/commands.h"
 
 namespace mindt::bench {
@@ -36,32 +36,8 @@ double proc_status_mib(const char* field) {
 }
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
-// A hopper-shaped file in D4RL's v2 layout: 1000-step episodes (a terminal now and then), random
-// values, infos/qpos and qvel — the arrays a real hopper-medium-v2 file has.
-void write_synthetic(const std::string& path, int64_t n) {
-  datasets::D4rlDataset d;
-  std::mt19937_64 rng(0);
-  std::normal_distribution<float> normal;
-  auto fill = [&](datasets::Array2D& a, int64_t cols) {
-    a = {std::vector<float>(n * cols), n, cols};
-    for (auto& x : a.data) x = normal(rng);
-  };
-  fill(d.observations, 11);
-  fill(d.actions, 3);
-  fill(d.next_observations, 11);
-  fill(d.infos["qpos"], 6);
-  fill(d.infos["qvel"], 6);
-  d.rewards.resize(n);
-  for (auto& r : d.rewards) r = 3 + normal(rng);
-  d.terminals.assign(n, 0);
-  d.timeouts.assign(n, 0);
-  std::uniform_int_distribution<int64_t> length(200, 1000);
-  for (int64_t row = 0, len = length(rng); row + len <= n; row += len, len = length(rng)) {
-    (len < 1000 ? d.terminals : d.timeouts)[row + len - 1] = 1;
-  }
-  d.metadata["algorithm"] = std::string("synthetic");
-  datasets::write_d4rl(path, d);
-}
+// A hopper-shaped file in D4RL's v2 layout (synthetic_data.h): the arrays a hopper-medium-v2 file has.
+void write_synthetic(const std::string& path, int64_t n) { datasets::write_d4rl(path, synthetic_hopper(n)); }
 
 // Writes the synthetic file in a child process, so this process's heap never holds its arrays and
 // the peak memory measured afterwards is the load's alone.
