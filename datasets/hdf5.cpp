@@ -85,7 +85,14 @@ H5File H5File::open_read(const std::string& path) {
 
 H5File H5File::create(const std::string& path) {
   silence_hdf5();
-  Hid file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  // The 1.10 file format: its object headers, B-trees and heaps carry checksums, so a damaged
+  // file's metadata is refused by HDF5 instead of parsed — libhdf5 crashed on mutated headers of the
+  // original format. h5py (and so D4RL's and Minari's tools) read it.
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110);
+  Hid fcpl(H5Pcreate(H5P_FILE_CREATE));
+  H5Pset_obj_track_times(fcpl.get(), 0);  // the root group too: the same data gives the same bytes
+  Hid file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
   if (!file.valid()) throw DataError(path + ": cannot create the HDF5 file");
   return H5File(std::move(file), path);
 }
@@ -160,6 +167,7 @@ std::vector<float> H5File::read_floats(const std::string& key, std::vector<int64
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
   shape.assign(dims.begin(), dims.end());
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  check_stored_size(key, dataset.get(), n, sizeof(float));
   std::vector<float> out(static_cast<size_t>(std::max<hssize_t>(n, 0)));
   // HDF5 converts from the stored type (e.g. float64) while reading, through a small buffer: no
   // second full-size copy.
@@ -167,6 +175,20 @@ std::vector<float> H5File::read_floats(const std::string& key, std::vector<int64
     fail(key, "cannot read the data (damaged file?)");
   }
   return out;
+}
+
+void H5File::check_stored_size(const std::string& key, hid_t dataset, hssize_t count, size_t element_size) const {
+  // A damaged header can claim any shape. Refuse one the stored bytes cannot hold before allocating
+  // for it: deflate shrinks at most ~1032:1, so a dataset whose storage is 1/1100 of its claimed
+  // size (and over 1 MiB) is a damaged file, not a well-compressed one.
+  if (count < 0) fail(key, "has an unreadable shape (damaged file?)");
+  const long double claimed = static_cast<long double>(count) * static_cast<long double>(element_size);
+  const long double stored = static_cast<long double>(H5Dget_storage_size(dataset));
+  if (claimed > (1 << 20) && claimed > stored * 1100) {
+    fail(key, "claims " + std::to_string(count) + " values (" +
+                  std::to_string(static_cast<double>(claimed) / (1 << 30)) + " GiB) but stores " +
+                  std::to_string(static_cast<int64_t>(stored)) + " bytes (damaged file?)");
+  }
 }
 
 namespace {
@@ -187,7 +209,9 @@ void H5File::read_numeric(const std::string& key, NumericRead& into) const {
   std::vector<hsize_t> dims(rank);
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
   into.shape.assign(dims.begin(), dims.end());
-  into.count = static_cast<size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(space.get()), 0));
+  const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+  check_stored_size(key, dataset.get(), points, sizeof(double));
+  into.count = static_cast<size_t>(points);
   into.is_f64 = !(cls == H5T_FLOAT && H5Tget_size(type.get()) == sizeof(float));
   void* data;
   if (into.is_f64) {
@@ -207,21 +231,26 @@ std::vector<uint8_t> H5File::read_flags(const std::string& key) const {
   const Hid dataset = open_dataset(key);
   const Hid type(H5Dget_type(dataset.get()));
   const Hid space(H5Dget_space(dataset.get()));
-  const hssize_t n = std::max<hssize_t>(H5Sget_simple_extent_npoints(space.get()), 0);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  check_stored_size(key, dataset.get(), n, 1);
   std::vector<uint8_t> out(static_cast<size_t>(n));
   if (n == 0) return out;
   const H5T_class_t cls = H5Tget_class(type.get());
   if (cls == H5T_ENUM) {
-    // h5py's bool: an enum over int8 {FALSE = 0, TRUE = 1}; read the raw member values.
-    const Hid native(H5Tget_native_type(type.get(), H5T_DIR_ASCEND));
-    const size_t size = H5Tget_size(native.get());
-    std::vector<uint8_t> raw(static_cast<size_t>(n) * size);
-    if (H5Dread(dataset.get(), native.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0) {
+    // h5py's bool: an enum over int8 {FALSE = 0, TRUE = 1}. Read as its base integer type, checked
+    // first, so HDF5 never walks the enum's members: H5Tget_native_type on a corrupted enum (a
+    // byte-mutated file) crashed inside libhdf5.
+    const Hid base(H5Tget_super(type.get()));
+    const size_t size = base.valid() ? H5Tget_size(base.get()) : 0;
+    if (!base.valid() || H5Tget_class(base.get()) != H5T_INTEGER ||
+        (size != 1 && size != 2 && size != 4 && size != 8)) {
+      fail(key, "corrupt datatype (an enum whose base is not a 1, 2, 4 or 8-byte integer)");
+    }
+    std::vector<double> values(static_cast<size_t>(n));
+    if (H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
       fail(key, "cannot read the data (damaged file?)");
     }
-    for (hssize_t i = 0; i < n; ++i) {
-      out[i] = std::any_of(raw.begin() + i * size, raw.begin() + (i + 1) * size, [](uint8_t b) { return b != 0; });
-    }
+    for (hssize_t i = 0; i < n; ++i) out[i] = values[i] != 0.0;
     return out;
   }
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
@@ -266,6 +295,7 @@ std::string H5File::read_text(const std::string& key) const {
     return text;
   }
   const size_t size = H5Tget_size(type.get());
+  check_stored_size(key, dataset.get(), 1, size);
   std::string text(size, '\0');
   if (H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0)
     fail(key, "cannot read the string");
@@ -371,15 +401,19 @@ void H5File::write_flags(const std::string& key, const std::vector<uint8_t>& dat
 }
 
 void H5File::write_string(const std::string& key, const std::string& value) {
+  // Fixed length, stored in the dataset itself: a variable-length string lives in HDF5's global
+  // heap, which has no checksum, and libhdf5 crashed reading a damaged one. h5py reads it as bytes.
   const Hid type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_size(type.get(), std::max<size_t>(value.size(), 1));
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   ensure_parent_groups(key);
   const Hid space(H5Screate(H5S_SCALAR));
   const Hid dataset(
       H5Dcreate2(file_.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, untimed().get(), H5P_DEFAULT));
-  const char* text = value.c_str();
-  if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0)
+  std::string padded = value;
+  padded.resize(std::max<size_t>(value.size(), 1), '\0');
+  if (!dataset.valid() || H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) < 0)
     fail(key, "cannot write it");
 }
 

@@ -92,6 +92,7 @@ class H5File {
   H5File(Hid file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}
   Hid open_dataset(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  void check_stored_size(const std::string& key, hid_t dataset, hssize_t count, size_t element_size) const;
   void ensure_parent_groups(const std::string& key);
   void write_scalar(const std::string& key, hid_t file_type, hid_t memory_type, const void* value);
 

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <random>
 
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
@@ -215,6 +217,76 @@ TEST(D4rlFile, WeReadFilesH5pyWroteTheWayD4rlDid) {
   EXPECT_EQ(std::get<int64_t>(d.metadata.at("iteration")), 3);
   EXPECT_DOUBLE_EQ(std::get<double>(d.metadata.at("policy/return")), 1500.25);
   std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace mindt::datasets
+
+namespace mindt::datasets {
+namespace {
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Loads `bytes` written to a file and says how it ended: read, or a DataError. Anything else — a
+// crash inside libhdf5, another exception — fails the test (a crash takes the suite down with it).
+bool loads(const std::string& bytes, const std::string& path) {
+  std::ofstream(path, std::ios::binary) << bytes;
+  try {
+    (void)read_d4rl(path);
+    return true;
+  } catch (const DataError&) {
+    return false;
+  }
+}
+
+// Files as they arrive damaged: byte-mutated copies (a fresh seed each run, MINDT_TEST_SEED replays
+// one) and copies cut at every sixteenth of their length load or fail with a DataError, never crash.
+TEST(D4rlFile, MutatedAndTruncatedFilesLoadOrFailCleanly) {
+  const std::string path = temp_path("pristine.hdf5"), damaged = temp_path("damaged.hdf5");
+  write_d4rl(path, full_dataset());
+  const std::string pristine = file_bytes(path);
+  const char* given = std::getenv("MINDT_TEST_SEED");
+  const uint64_t seed = given ? std::stoull(given) : std::random_device{}();
+  std::cout << "[ seed     ] MINDT_TEST_SEED=" << seed << std::endl;  // before a crash can lose it
+  std::mt19937_64 rng(seed);
+  int loaded = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::string bytes = pristine;
+    const int changes = std::uniform_int_distribution<int>(1, 8)(rng);
+    for (int c = 0; c < changes; ++c) {
+      bytes[std::uniform_int_distribution<size_t>(0, bytes.size() - 1)(rng)] = char(rng() & 0xff);
+    }
+    loaded += loads(bytes, damaged);
+  }
+  std::cout << loaded << " of 200 mutated copies still loaded\n";
+  for (int sixteenths = 0; sixteenths < 16; ++sixteenths) {
+    EXPECT_FALSE(loads(pristine.substr(0, pristine.size() * sixteenths / 16), damaged)) << sixteenths << "/16";
+  }
+  EXPECT_TRUE(loads(pristine, damaged));
+}
+
+// Flags stored as an enum over a wider integer than h5py's int8 bool read the same.
+TEST(D4rlFile, EnumFlagsOverAnyIntegerWidthRead) {
+  const std::string path = temp_path("wide_enum.hdf5");
+  { H5File file = H5File::create(path); }
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t type = H5Tenum_create(H5T_NATIVE_INT32);
+  const int32_t no = 0, yes = 1;
+  H5Tenum_insert(type, "NO", &no);
+  H5Tenum_insert(type, "YES", &yes);
+  const hsize_t n = 5;
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t dataset = H5Dcreate2(file, "flags", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const int32_t values[5] = {0, 1, 1, 0, 1};
+  ASSERT_GE(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), 0);
+  H5Dclose(dataset);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(file);
+  EXPECT_EQ(H5File::open_read(path).read_flags("flags"), (std::vector<uint8_t>{0, 1, 1, 0, 1}));
 }
 
 }  // namespace
