@@ -10,14 +10,6 @@
 namespace mindt {
 namespace {
 
-// SplitMix64, as the window sampler mixes (seed, index) into a batch's seed.
-uint64_t mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 at::Tensor to_device(const std::vector<float>& v, std::vector<int64_t> shape, const c10::Device& device) {
   return at::from_blob(const_cast<float*>(v.data()), shape, at::kFloat).to(device, /*non_blocking=*/false, true);
 }
@@ -56,7 +48,7 @@ DeviceWindows DeviceWindowSampler::sample(int64_t index) const {
   const int64_t B = options_.batch_size;
   {
     std::lock_guard<std::mutex> lock(generator_.mutex());
-    generator_.set_current_seed(mix(options_.seed ^ mix(static_cast<uint64_t>(index))));
+    generator_.set_current_seed(datasets::batch_seed(options_.seed, index));
   }
   DeviceWindows w;
   w.end_rows = at::randint(0, rows_, {B}, generator_, at::TensorOptions(at::kLong).device(device_));

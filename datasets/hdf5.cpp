@@ -155,23 +155,30 @@ std::vector<float> H5File::read_floats(const std::string& key) const {
   return read_floats(key, shape);
 }
 
-std::vector<float> H5File::read_floats(const std::string& key, std::vector<int64_t>& shape) const {
-  const Hid dataset = open_dataset(key);
-  const Hid type(H5Dget_type(dataset.get()));
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(key, "expected a numeric array, got " + dtype_name(type.get()));
-  const Hid space(H5Dget_space(dataset.get()));
+H5File::NumericDataset H5File::open_numeric(const std::string& key, size_t element_size) const {
+  NumericDataset d{open_dataset(key), Hid(), H5T_NO_CLASS, {}, 0};
+  d.type = Hid(H5Dget_type(d.dataset.get()));
+  d.cls = H5Tget_class(d.type.get());
+  if (d.cls != H5T_FLOAT && d.cls != H5T_INTEGER)
+    fail(key, "expected a numeric array, got " + dtype_name(d.type.get()));
+  const Hid space(H5Dget_space(d.dataset.get()));
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0) fail(key, "has an unreadable shape");
   std::vector<hsize_t> dims(rank);
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  shape.assign(dims.begin(), dims.end());
-  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-  check_stored_size(key, dataset.get(), n, sizeof(float));
-  std::vector<float> out(static_cast<size_t>(std::max<hssize_t>(n, 0)));
+  d.shape.assign(dims.begin(), dims.end());
+  d.points = H5Sget_simple_extent_npoints(space.get());
+  check_stored_size(key, d.dataset.get(), d.points, element_size);
+  return d;
+}
+
+std::vector<float> H5File::read_floats(const std::string& key, std::vector<int64_t>& shape) const {
+  const NumericDataset d = open_numeric(key, sizeof(float));
+  shape = d.shape;
+  std::vector<float> out(static_cast<size_t>(d.points));
   // HDF5 converts from the stored type (e.g. float64) while reading, through a small buffer: no
   // second full-size copy.
-  if (n > 0 && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
+  if (d.points > 0 && H5Dread(d.dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
     fail(key, "cannot read the data (damaged file?)");
   }
   return out;
@@ -199,20 +206,10 @@ void grow_to(std::vector<T>& buffer, size_t n) {
 }  // namespace
 
 void H5File::read_numeric(const std::string& key, NumericRead& into) const {
-  const Hid dataset = open_dataset(key);
-  const Hid type(H5Dget_type(dataset.get()));
-  const H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(key, "expected a numeric array, got " + dtype_name(type.get()));
-  const Hid space(H5Dget_space(dataset.get()));
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (rank < 0) fail(key, "has an unreadable shape");
-  std::vector<hsize_t> dims(rank);
-  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  into.shape.assign(dims.begin(), dims.end());
-  const hssize_t points = H5Sget_simple_extent_npoints(space.get());
-  check_stored_size(key, dataset.get(), points, sizeof(double));
-  into.count = static_cast<size_t>(points);
-  into.is_f64 = !(cls == H5T_FLOAT && H5Tget_size(type.get()) == sizeof(float));
+  const NumericDataset d = open_numeric(key, sizeof(double));
+  into.shape = d.shape;
+  into.count = static_cast<size_t>(d.points);
+  into.is_f64 = !(d.cls == H5T_FLOAT && H5Tget_size(d.type.get()) == sizeof(float));
   void* data;
   if (into.is_f64) {
     grow_to(into.f64, into.count);
@@ -222,7 +219,7 @@ void H5File::read_numeric(const std::string& key, NumericRead& into) const {
     data = into.f32.data();
   }
   const hid_t memory_type = into.is_f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
-  if (into.count > 0 && H5Dread(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+  if (into.count > 0 && H5Dread(d.dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
     fail(key, "cannot read the data (damaged file?)");
   }
 }

@@ -93,6 +93,14 @@ class H5File {
   Hid open_dataset(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
   void check_stored_size(const std::string& key, hid_t dataset, hssize_t count, size_t element_size) const;
+  // An open numeric dataset, its type, shape and number of values (checked against its storage).
+  struct NumericDataset {
+    Hid dataset, type;
+    H5T_class_t cls;
+    std::vector<int64_t> shape;
+    hssize_t points;
+  };
+  NumericDataset open_numeric(const std::string& key, size_t element_size) const;
   void ensure_parent_groups(const std::string& key);
   void write_scalar(const std::string& key, hid_t file_type, hid_t memory_type, const void* value);
 

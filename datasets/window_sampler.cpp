@@ -18,6 +18,8 @@ uint64_t mix(uint64_t x) {
 
 }  // namespace
 
+uint64_t batch_seed(uint64_t seed, int64_t index) { return mix(seed ^ mix(static_cast<uint64_t>(index))); }
+
 WindowSampler::WindowSampler(const D4rlDataset& data, std::vector<Episode> episodes, const SamplerOptions& options)
     : data_(data), episodes_(std::move(episodes)), options_(options) {
   if (options.context_len < 1 || options.batch_size < 1) {
@@ -52,7 +54,7 @@ WindowBatch WindowSampler::sample(int64_t index) const {
   w.timesteps.assign(B * K, 0);
   w.mask.assign(B * K, 0);
   w.end_rows.resize(B);
-  std::mt19937_64 rng(mix(options_.seed ^ mix(static_cast<uint64_t>(index))));
+  std::mt19937_64 rng(batch_seed(options_.seed, index));
   std::uniform_int_distribution<int64_t> any_row(0, data_.size() - 1);
   for (int64_t b = 0; b < B; ++b) {
     const int64_t end = any_row(rng);

@@ -80,6 +80,10 @@ class WindowSampler {
   std::thread worker_;
 };
 
+// The seed of batch `index` of a sampler seeded with `seed` (SplitMix64 of both: consecutive
+// batches get decorrelated generators). Shared by the device sampler (agents/device_sampler.h).
+uint64_t batch_seed(uint64_t seed, int64_t index);
+
 // Per-dimension mean and standard deviation of the observations (accumulated in double), the state
 // normalisation DT uses; std gets 1e-6 added so constant dimensions do not divide by zero.
 struct StateStatistics {
