@@ -58,7 +58,7 @@ ConvertResult write_dataset(const std::string& out, const datasets::D4rlDataset&
 ConvertResult convert_dataset(const std::string& in, const std::string& out, const ConvertOptions& o) {
   datasets::ReadOptions read;
   read.next_observations = true;
-  const datasets::D4rlDataset d = datasets::read_dataset(in, read);
+  const datasets::D4rlDataset d = datasets::read_dataset_guarded(in, read);
   ConvertResult r = write_dataset(out, d, o);
   r.from_format = dataset_format(in);
   return r;

@@ -110,7 +110,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
   // It is read and checked before the run directory exists, so bad input leaves nothing behind.
-  const datasets::D4rlDataset data = datasets::read_dataset(config.data.path);
+  const datasets::D4rlDataset data = datasets::read_dataset_guarded(config.data.path);
   check_data_fits_env(data, config);
   std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);

@@ -58,6 +58,10 @@ struct ReadOptions {
 D4rlDataset read_d4rl(const std::string& path, const ReadOptions& options = {});
 // Either format: a D4RL file, or a Minari dataset folder or id (datasets/minari_io.h).
 D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options = {});
+// read_dataset after a trial read in a child process (common/trial_run.h): a file libhdf5 crashes
+// on — a damaged one in HDF5's original format, as h5py writes by default — is a DataError
+// naming it. Costs a second read; for commands that load once (train, data info, data convert).
+D4rlDataset read_dataset_guarded(const std::string& path_or_id, const ReadOptions& options = {});
 // Writes atomically (a temporary file, then rename). Validates first.
 void write_d4rl(const std::string& path, const D4rlDataset& dataset);
 

@@ -10,6 +10,7 @@
 #include "common/atomic_file.h"
 #include "common/json.h"
 #include "common/json_value.h"
+#include "common/trial_run.h"
 #include "datasets/episodes.h"
 #include "datasets/file_keys.h"
 #include "datasets/hdf5.h"
@@ -316,6 +317,11 @@ std::optional<std::pair<double, double>> minari_reference_scores(const std::stri
 
 D4rlDataset read_dataset(const std::string& path_or_id, const ReadOptions& options) {
   return is_minari_source(path_or_id) ? read_minari(path_or_id, options) : read_d4rl(path_or_id, options);
+}
+
+D4rlDataset read_dataset_guarded(const std::string& path_or_id, const ReadOptions& options) {
+  trial_run(path_or_id, "libhdf5", [&] { (void)read_dataset(path_or_id, options); });
+  return read_dataset(path_or_id, options);
 }
 
 }  // namespace mindt::datasets

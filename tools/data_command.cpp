@@ -7,6 +7,7 @@
 
 #include "agents/dataset_convert.h"
 #include "common/json.h"
+#include "common/trial_run.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/episodes.h"
 #include "datasets/file_keys.h"
@@ -22,10 +23,16 @@ int run_data_info(const ParsedArgs& args) {
   if (args.positionals().size() != 1) throw UsageError("mindt data info: expected one FILE");
   const std::string path = args.positionals()[0];
   const bool minari = datasets::is_minari_source(path);
+  auto file_of = [&] { return minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path; };
+  // Everything this command reads, read once in a child first: a damaged file can crash libhdf5.
+  trial_run(path, "libhdf5", [&] {
+    (void)datasets::read_dataset(path);
+    (void)datasets::list_keys(file_of());
+  });
   const datasets::D4rlDataset d = datasets::read_dataset(path);
   // A Minari dataset's file holds a group per episode; the first one's keys stand for all.
   std::vector<datasets::KeyInfo> keys;
-  for (auto& k : datasets::list_keys(minari ? datasets::minari_dataset_dir(path) + "/data/main_data.hdf5" : path)) {
+  for (auto& k : datasets::list_keys(file_of())) {
     if (!minari || k.key.rfind("episode_0/", 0) == 0) keys.push_back(std::move(k));
   }
   std::string metadata_env;

@@ -13,10 +13,12 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/errors.h"
 #include "common/json.h"
 #include "common/json_value.h"
 #include "common/mean_std.h"
 #include "common/number_text.h"
+#include "common/trial_run.h"
 
 namespace mindt {
 namespace {
@@ -219,6 +221,28 @@ TEST(MeanStd, IsThePopulationStatisticInFloat64) {
   EXPECT_NEAR(s.mean, double(mean), 1e-12);
   EXPECT_NEAR(s.std, std::sqrt(double(squares / xs.size())), 1e-12);
   EXPECT_EQ(mean_std({}).mean, 0.0);
+}
+
+// A trial run reports how the work ended in the child: normally, with a DataError's message, or
+// killed by a signal — never by taking this process down.
+TEST(TrialRun, ReportsSuccessErrorsAndCrashesOfTheChild) {
+  int here = 0;
+  trial_run("f.hdf5", "libhdf5", [&] { here = 1; });
+  EXPECT_EQ(here, 0) << "the work ran in the child, not here";
+  try {
+    trial_run("f.hdf5", "libhdf5", [] { throw DataError("f.hdf5: key 'x': missing"); });
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "f.hdf5: key 'x': missing");
+  }
+  EXPECT_THROW(trial_run("f.hdf5", "libhdf5", [] { throw std::logic_error("bug"); }), std::runtime_error);
+  try {
+    trial_run("f.hdf5", "libhdf5", [] { std::abort(); });
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("f.hdf5: damaged: reading it crashed libhdf5 (signal 6, ", 0), 0u)
+        << e.what();
+  }
 }
 
 }  // namespace
