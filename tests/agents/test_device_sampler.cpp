@@ -7,11 +7,11 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <map>
 
 #include "agents/device_sampler.h"
 #include "datasets/episodes.h"
 #include "tests/datasets/fixtures.h"
+#include "tests/datasets/sampler_checks.h"
 
 namespace mindt {
 namespace {
@@ -34,28 +34,18 @@ std::vector<int64_t> longs(const at::Tensor& t) {
 }
 
 TEST(DeviceWindowSampler, EpisodesAreDrawnInProportionToTheirLength) {
-  Fixture f({10, 30, 60}, {1, 2, 0});
+  Fixture f(mindt::testing::kLawEpisodeLengths, {1, 2, 0});
   SamplerOptions o;
   o.context_len = 5;
   o.batch_size = 500;
   o.seed = 11;
   DeviceWindowSampler sampler(f.data, f.episodes, o, c10::Device(c10::kCPU));
-  std::map<int64_t, int64_t> per_episode, per_row;
-  const int batches = 40;  // 20,000 windows
-  for (int i = 0; i < batches; ++i) {
-    for (int64_t end : longs(sampler.next().end_rows)) {
-      ++per_row[end];
-      ++per_episode[end < 10 ? 0 : end < 40 ? 1 : 2];
-    }
+  std::vector<int64_t> ends;
+  for (int i = 0; i < 40; ++i) {  // 20,000 windows
+    const std::vector<int64_t> batch = longs(sampler.next().end_rows);
+    ends.insert(ends.end(), batch.begin(), batch.end());
   }
-  const double total = batches * 500.0;
-  for (auto [episode, share] : std::map<int64_t, double>{{0, 0.1}, {1, 0.3}, {2, 0.6}}) {
-    const double sigma = std::sqrt(total * share * (1 - share));
-    EXPECT_NEAR(per_episode[episode], total * share, 4 * sigma) << "episode " << episode;
-  }
-  double chi2 = 0;  // 99 degrees of freedom; 160 is beyond the 99.99th percentile
-  for (int64_t r = 0; r < 100; ++r) chi2 += std::pow(per_row[r] - total / 100, 2) / (total / 100);
-  EXPECT_LT(chi2, 160.0);
+  mindt::testing::expect_length_weighted_uniform_rows(ends);
 }
 
 // Every window against a naive host gather of its end row: inside the episode, left-padded with

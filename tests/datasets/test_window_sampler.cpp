@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <map>
 
 #include "datasets/episodes.h"
 #include "datasets/window_sampler.h"
 #include "tests/datasets/fixtures.h"
+#include "tests/datasets/sampler_checks.h"
 
 namespace mindt::datasets {
 namespace {
@@ -23,30 +23,18 @@ struct Fixture {
 };
 
 TEST(WindowSampler, EpisodesAreDrawnInProportionToTheirLength) {
-  Fixture f({10, 30, 60}, {1, 2, 0});
+  Fixture f(mindt::testing::kLawEpisodeLengths, {1, 2, 0});
   SamplerOptions o;
   o.context_len = 5;
   o.batch_size = 500;
   o.seed = 11;
   WindowSampler sampler(f.data, f.episodes, o);
-  std::map<int64_t, int64_t> per_episode, per_row;
-  const int batches = 40;  // 20,000 windows
-  for (int i = 0; i < batches; ++i) {
-    for (int64_t end : sampler.next().end_rows) {
-      ++per_row[end];
-      ++per_episode[end < 10 ? 0 : end < 40 ? 1 : 2];
-    }
+  std::vector<int64_t> ends;
+  for (int i = 0; i < 40; ++i) {  // 20,000 windows
+    const std::vector<int64_t> batch = sampler.next().end_rows;
+    ends.insert(ends.end(), batch.begin(), batch.end());
   }
-  const double total = batches * 500.0;
-  for (auto [episode, share] : std::map<int64_t, double>{{0, 0.1}, {1, 0.3}, {2, 0.6}}) {
-    const double sigma = std::sqrt(total * share * (1 - share));
-    EXPECT_NEAR(per_episode[episode], total * share, 4 * sigma) << "episode " << episode;
-  }
-  // Within episodes every row is equally likely to end a window: a chi-square test over 100 rows
-  // (99 degrees of freedom; 160 is beyond the 99.99th percentile).
-  double chi2 = 0;
-  for (int64_t r = 0; r < 100; ++r) chi2 += std::pow(per_row[r] - total / 100, 2) / (total / 100);
-  EXPECT_LT(chi2, 160.0);
+  mindt::testing::expect_length_weighted_uniform_rows(ends);
 }
 
 TEST(WindowSampler, WindowsStayInTheirEpisodeAndArePaddedAtItsStart) {
