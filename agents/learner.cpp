@@ -78,13 +78,11 @@ struct Learner::Impl {
   // `episodes`: the dataset's, checked by checked_episodes.
   Impl(const config::Config& config, const datasets::D4rlDataset& data, std::vector<datasets::Episode> episodes,
        const c10::Device& device)
-      : config(config),
-        act_dim(data.act_dim()),
-        sampler(data, episodes, host_sampling(config, device)),
-        model(nullptr),
-        device(device) {
+      : config(config), act_dim(data.act_dim()), model(nullptr), device(device) {
     if (samples_on_device(config, device)) {
       device_sampler = std::make_unique<DeviceWindowSampler>(data, episodes, sampling(config), device);
+    } else {
+      host_sampler = std::make_unique<datasets::WindowSampler>(data, std::move(episodes), sampling(config));
     }
     const datasets::StateStatistics stats = datasets::state_statistics(data.observations);
     at::manual_seed(config.seed);
@@ -113,20 +111,13 @@ struct Learner::Impl {
     return config.train.sampler == "device" || (config.train.sampler == "auto" && device.is_cuda());
   }
 
-  // The host sampler's thread is not started when the device sampler serves the run.
-  static datasets::SamplerOptions host_sampling(const config::Config& config, const c10::Device& device) {
-    datasets::SamplerOptions o = sampling(config);
-    if (samples_on_device(config, device)) o.prefetch = 0;
-    return o;
-  }
-
   // The next batch of windows, on the training device.
   Batch next_batch() {
     if (device_sampler) {
       DeviceWindows w = device_sampler->next();
       return {w.states, w.actions, w.returns_to_go, w.timesteps, w.mask};
     }
-    datasets::WindowBatch window = sampler.next();
+    datasets::WindowBatch window = host_sampler->next();
     return to_tensors(window, device);
   }
 
@@ -172,9 +163,10 @@ struct Learner::Impl {
       to.copy_(from, /*non_blocking=*/true);
     }
     if (!device_adamw) device_adamw = std::make_unique<optim::DeviceAdamW>(*optimizer, schedule(), step);
+    // loss_ is the recorded step's output tensor, which every replay refills.
     auto body = [&] {
       optimizer->zero_grad();
-      graph_loss = loss_and_gradients(inputs);
+      loss_ = loss_and_gradients(inputs);
       device_adamw->update_on_device();
     };
     constexpr int kEagerStepsFirst = 3;
@@ -183,11 +175,13 @@ struct Learner::Impl {
       ++eager_steps_done;
     } else {
       if (!graph.captured()) capture(body);
-      if (use_graph) graph.replay();  // a failed capture (auto) left use_graph false: run it eagerly
-      if (!use_graph) body();
+      if (use_graph) {
+        graph.replay();
+      } else {
+        body();  // a failed capture (auto) left use_graph false: this step eagerly, the next ones torch's
+      }
     }
     device_adamw->count_host_step();
-    loss_ = graph_loss;
   }
 
   void capture(const std::function<void()>& body) {
@@ -241,15 +235,19 @@ struct Learner::Impl {
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer->load(optimizer_archive);
-    sampler.seek(step);
-    if (device_sampler) device_sampler->seek(step);
+    if (device_sampler) {
+      device_sampler->seek(step);
+    } else {
+      host_sampler->seek(step);
+    }
     return step;
   }
 
   const config::Config& config;
   const int64_t act_dim;
-  datasets::WindowSampler sampler;
-  std::unique_ptr<DeviceWindowSampler> device_sampler;  // set when windows are gathered on the device
+  // Exactly one of the two samplers serves the run (train.sampler).
+  std::unique_ptr<datasets::WindowSampler> host_sampler;
+  std::unique_ptr<DeviceWindowSampler> device_sampler;
   DecisionModel model;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   const c10::Device device;
@@ -258,9 +256,8 @@ struct Learner::Impl {
  private:
   at::Tensor loss_;
   double lr_ = 0;
-  // The CUDA-graph step's state: its input buffers, loss, optimizer and graph.
+  // The CUDA-graph step's state: its input buffers, optimizer and graph.
   Batch inputs;
-  at::Tensor graph_loss;
   std::unique_ptr<optim::DeviceAdamW> device_adamw;
   StepGraph graph;
   int eager_steps_done = 0;

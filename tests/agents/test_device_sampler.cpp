@@ -18,15 +18,8 @@ namespace {
 
 using datasets::Episode;
 using datasets::SamplerOptions;
-using mindt::testing::make_dataset;
 
-struct Fixture {
-  datasets::D4rlDataset data;
-  std::vector<Episode> episodes;
-  explicit Fixture(const std::vector<int64_t>& lengths, const std::vector<int>& ends)
-      : data(make_dataset(lengths, ends)),
-        episodes(datasets::split_episodes(data.terminals, data.timeouts, data.rewards)) {}
-};
+using Fixture = mindt::testing::SplitDataset;
 
 std::vector<int64_t> longs(const at::Tensor& t) {
   const at::Tensor c = t.to(at::kCPU).contiguous();

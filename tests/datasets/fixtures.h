@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "datasets/d4rl_dataset.h"
+#include "datasets/episodes.h"
 
 namespace mindt::testing {
 
@@ -37,5 +38,14 @@ inline datasets::D4rlDataset make_dataset(const std::vector<int64_t>& lengths, c
   }
   return d;
 }
+
+// make_dataset's data with its episodes split, as the samplers' tests take them.
+struct SplitDataset {
+  datasets::D4rlDataset data;
+  std::vector<datasets::Episode> episodes;
+  SplitDataset(const std::vector<int64_t>& lengths, const std::vector<int>& ends)
+      : data(make_dataset(lengths, ends)),
+        episodes(datasets::split_episodes(data.terminals, data.timeouts, data.rewards)) {}
+};
 
 }  // namespace mindt::testing

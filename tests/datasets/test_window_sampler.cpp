@@ -13,14 +13,7 @@
 namespace mindt::datasets {
 namespace {
 
-using mindt::testing::make_dataset;
-
-struct Fixture {
-  D4rlDataset data;
-  std::vector<Episode> episodes;
-  explicit Fixture(const std::vector<int64_t>& lengths, const std::vector<int>& ends)
-      : data(make_dataset(lengths, ends)), episodes(split_episodes(data.terminals, data.timeouts, data.rewards)) {}
-};
+using Fixture = mindt::testing::SplitDataset;
 
 TEST(WindowSampler, EpisodesAreDrawnInProportionToTheirLength) {
   Fixture f(mindt::testing::kLawEpisodeLengths, {1, 2, 0});
