@@ -5,9 +5,12 @@
 #include <torch/serialize/output-archive.h>
 
 #include <filesystem>
+#include <new>
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/errors.h"
+#include "common/zip_check.h"
 
 namespace mindt {
 namespace {
@@ -65,22 +68,53 @@ void read_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
   }
 }
 
-}  // namespace
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-void write_model(torch::serialize::OutputArchive& archive, DecisionModel& model, const config::Config& config) {
-  config::Config resolved = config;
-  resolved.model = model->config();  // the model's own architecture, whatever the caller's config says
-  archive.write("mindt/format", c10::IValue(kCheckpointFormat));
-  archive.write("mindt/config", c10::IValue(config::to_yaml(resolved)));
-  archive.write("mindt/state_dim", c10::IValue(model->state_dim()));
-  archive.write("mindt/act_dim", c10::IValue(model->act_dim()));
-  archive.write("mindt/tensors", c10::IValue(tensor_names(*model)));
-  torch::serialize::OutputArchive weights(archive.compilation_unit());
-  model->save(weights);
-  archive.write("model", weights);
+// Runs `read`, turning what LibTorch's unpickler and the config parser throw on a damaged file
+// (c10::Error, torch::jit::ErrorReport, std::runtime_error, ConfigError) into a CheckpointError
+// naming the file: users see one kind of error, and it says which file.
+template <class Read>
+auto translating_errors(const std::string& source, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const ConfigError& e) {
+    throw CheckpointError(e.what());  // it names the source already
+  } catch (const std::bad_alloc&) {
+    throw CheckpointError(source + ": damaged checkpoint (it describes a model too large to build)");
+  } catch (const c10::Error& e) {
+    throw CheckpointError(source + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) + ")");
+  } catch (const std::exception& e) {
+    throw CheckpointError(source + ": damaged checkpoint (" + first_line(e.what()) + ")");
+  }
 }
 
-void read_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model) {
+// Every parameter of a model is stored in its checkpoint (float32), so a config asking for more
+// than the file holds is damaged, and building it could exhaust memory before any shape check.
+// A lower bound from the parts every backbone has: the timestep embedding (max_ep_len × E), the
+// state/action embeddings, each layer's MLP (2 × mlp_ratio × E²), and Mamba's dt_rank rows.
+void check_model_fits_file(const config::ModelConfig& m, int64_t state_dim, int64_t act_dim,
+                           const std::string& source) {
+  if (state_dim < 1 || act_dim < 1) {
+    throw CheckpointError(source + ": damaged checkpoint (state_dim " + std::to_string(state_dim) + ", act_dim " +
+                          std::to_string(act_dim) + ")");
+  }
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(source, error);
+  if (error) return;  // not a file of its own (the caller's archive); the shape checks still hold
+  const double e = double(m.embed_dim);
+  double parameters =
+      e * double(m.max_ep_len) + e * double(state_dim + act_dim) + double(m.n_layers) * 2 * double(m.mlp_ratio) * e * e;
+  if (m.backbone == "mamba") parameters += double(m.n_layers) * double(m.mamba.dt_rank) * e;
+  if (4 * parameters > double(bytes)) {
+    throw CheckpointError(source + ": damaged checkpoint (its config describes a model of at least " +
+                          std::to_string(int64_t(std::min(parameters, 9e18))) + " parameters; the file holds " +
+                          std::to_string(bytes) + " bytes)");
+  }
+}
+
+void read_stored_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model) {
   const int64_t format = read_int(archive, "mindt/format", source);
   if (format != kCheckpointFormat) {
     throw CheckpointError(source + ": checkpoint format " + std::to_string(format) + ", this mindt reads format " +
@@ -109,23 +143,50 @@ void read_weights(torch::serialize::InputArchive& archive, const std::string& so
   read_module(weights, *model, "", source);
 }
 
+}  // namespace
+
+void write_model(torch::serialize::OutputArchive& archive, DecisionModel& model, const config::Config& config) {
+  config::Config resolved = config;
+  resolved.model = model->config();  // the model's own architecture, whatever the caller's config says
+  archive.write("mindt/format", c10::IValue(kCheckpointFormat));
+  archive.write("mindt/config", c10::IValue(config::to_yaml(resolved)));
+  archive.write("mindt/state_dim", c10::IValue(model->state_dim()));
+  archive.write("mindt/act_dim", c10::IValue(model->act_dim()));
+  archive.write("mindt/tensors", c10::IValue(tensor_names(*model)));
+  torch::serialize::OutputArchive weights(archive.compilation_unit());
+  model->save(weights);
+  archive.write("model", weights);
+}
+
+void read_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model) {
+  translating_errors(source, [&] { read_stored_weights(archive, source, model); });
+}
+
 LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device) {
-  LoadedModel loaded;
-  loaded.config = config::parse_config(read_string(archive, "mindt/config", source), source + " (config)");
-  loaded.model = DecisionModel(loaded.config.model, read_int(archive, "mindt/state_dim", source),
-                               read_int(archive, "mindt/act_dim", source));
-  read_weights(archive, source, loaded.model);
-  loaded.model->to(device);
-  return loaded;
+  return translating_errors(source, [&] {
+    LoadedModel loaded;
+    loaded.config = config::parse_config(read_string(archive, "mindt/config", source), source + " (config)");
+    const int64_t state_dim = read_int(archive, "mindt/state_dim", source);
+    const int64_t act_dim = read_int(archive, "mindt/act_dim", source);
+    check_model_fits_file(loaded.config.model, state_dim, act_dim, source);
+    loaded.model = DecisionModel(loaded.config.model, state_dim, act_dim);
+    read_weights(archive, source, loaded.model);
+    loaded.model->to(device);
+    return loaded;
+  });
 }
 
 void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive, const c10::Device& device) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such checkpoint file");
+  if (const std::string damage = zip_damage(path); !damage.empty())
+    throw CheckpointError(path + ": not a mindt checkpoint, or a damaged one (" + damage + ")");
   try {
     archive.load_from(path, device);
   } catch (const c10::Error& e) {
-    throw CheckpointError(
-        path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " + e.what_without_backtrace() + ")");
+    throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " +
+                          first_line(e.what_without_backtrace()) + ")");
+  } catch (const std::exception& e) {  // the unpickler's own errors on a damaged archive
+    throw CheckpointError(path + ": damaged checkpoint (" + first_line(e.what()) + ")");
   }
 }
 

@@ -3,7 +3,8 @@
 # recompiles only what changed.
 #
 #   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, qhull, BLAS,
-#                    clang-format and clang-tidy (the formatter and lint gates, tools/format.sh, lint.sh)
+#                    clang-format and clang-tidy (the formatter and lint gates, tools/format.sh, lint.sh),
+#                    clang and its libFuzzer runtime (the fuzz gate, tools/fuzz.sh)
 #   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
 #
@@ -23,6 +24,7 @@ APT_PACKAGES=(
   libhdf5-dev libeigen3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libqhull-dev libopenblas-dev
   clang-format clang-tidy
+  clang libclang-rt-14-dev
 )
 
 say() { printf '[setup] %s\n' "$*" >&2; }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/atomic_file.h"
+#include "common/zip_check.h"
 
 namespace mindt::sac {
 namespace {
@@ -23,6 +24,53 @@ T read_value(torch::serialize::InputArchive& archive, const std::string& path, c
     if (v.isInt()) return v.toInt();
   }
   throw PolicyFileError(path + ": " + key + " has the wrong type");
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Every weight is stored in the file (float32), so sizes asking for more than it holds are damage,
+// refused before a network that could exhaust memory is built.
+void check_policy_fits_file(const std::string& path, int64_t obs_dim, int64_t act_dim, int64_t hidden) {
+  if (obs_dim < 1 || act_dim < 1 || hidden < 1) {
+    throw PolicyFileError(path + ": damaged policy file (obs_dim " + std::to_string(obs_dim) + ", act_dim " +
+                          std::to_string(act_dim) + ", hidden " + std::to_string(hidden) + ")");
+  }
+  const double h = double(hidden);
+  const double weights = h * double(obs_dim) + h * h + 2 * h * double(act_dim);
+  if (4 * weights > double(std::filesystem::file_size(path))) {
+    throw PolicyFileError(path + ": damaged policy file (its sizes need more weights than the file holds)");
+  }
+}
+
+LoadedPolicy read_policy(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  if (read_value<int64_t>(archive, path, "mindt/format") != kPolicyFormat ||
+      read_value<std::string>(archive, path, "mindt/kind") != "sac_policy") {
+    throw PolicyFileError(path + ": not a SAC policy file of format " + std::to_string(kPolicyFormat));
+  }
+  LoadedPolicy loaded;
+  loaded.info.env = read_value<std::string>(archive, path, "policy/env");
+  loaded.info.hidden = read_value<int64_t>(archive, path, "policy/hidden");
+  loaded.info.step = read_value<int64_t>(archive, path, "policy/step");
+  loaded.info.eval_return = read_value<double>(archive, path, "policy/return");
+  const int64_t obs_dim = read_value<int64_t>(archive, path, "policy/obs_dim");
+  const int64_t act_dim = read_value<int64_t>(archive, path, "policy/act_dim");
+  check_policy_fits_file(path, obs_dim, act_dim, loaded.info.hidden);
+  loaded.policy = TanhGaussianPolicy(obs_dim, act_dim, loaded.info.hidden);
+  torch::serialize::InputArchive weights;
+  if (!archive.try_read("policy/weights", weights)) throw PolicyFileError(path + ": policy/weights is missing");
+  torch::NoGradGuard no_grad;
+  for (auto& p : loaded.policy->named_parameters()) {
+    at::Tensor stored;
+    if (!weights.try_read(p.key(), stored)) throw PolicyFileError(path + ": policy/weights/" + p.key() + " is missing");
+    if (!stored.sizes().equals(p.value().sizes())) {
+      throw PolicyFileError(path + ": policy/weights/" + p.key() + " has shape " + c10::str(stored.sizes()) +
+                            ", expected " + c10::str(p.value().sizes()));
+    }
+    p.value().copy_(stored);
+  }
+  return loaded;
 }
 
 }  // namespace
@@ -44,38 +92,20 @@ void save_policy_file(const std::string& path, TanhGaussianPolicy& policy, const
 }
 
 LoadedPolicy load_policy_file(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw PolicyFileError(path + ": no such policy file");
-  torch::serialize::InputArchive archive;
+  if (!std::filesystem::is_regular_file(path)) throw PolicyFileError(path + ": no such policy file");
+  if (const std::string damage = zip_damage(path); !damage.empty())
+    throw PolicyFileError(path + ": not a mindt policy file, or a damaged one (" + damage + ")");
+  // What LibTorch throws on a damaged archive (c10::Error, the unpickler's own errors) becomes a
+  // PolicyFileError naming the file.
   try {
-    archive.load_from(path);
-  } catch (const c10::Error&) {
-    throw PolicyFileError(path + ": not a mindt policy file (not a LibTorch archive)");
+    return read_policy(path);
+  } catch (const PolicyFileError&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw PolicyFileError(path + ": not a mindt policy file (" + first_line(e.what_without_backtrace()) + ")");
+  } catch (const std::exception& e) {
+    throw PolicyFileError(path + ": damaged policy file (" + first_line(e.what()) + ")");
   }
-  if (read_value<int64_t>(archive, path, "mindt/format") != kPolicyFormat ||
-      read_value<std::string>(archive, path, "mindt/kind") != "sac_policy") {
-    throw PolicyFileError(path + ": not a SAC policy file of format " + std::to_string(kPolicyFormat));
-  }
-  LoadedPolicy loaded;
-  loaded.info.env = read_value<std::string>(archive, path, "policy/env");
-  loaded.info.hidden = read_value<int64_t>(archive, path, "policy/hidden");
-  loaded.info.step = read_value<int64_t>(archive, path, "policy/step");
-  loaded.info.eval_return = read_value<double>(archive, path, "policy/return");
-  const int64_t obs_dim = read_value<int64_t>(archive, path, "policy/obs_dim");
-  const int64_t act_dim = read_value<int64_t>(archive, path, "policy/act_dim");
-  loaded.policy = TanhGaussianPolicy(obs_dim, act_dim, loaded.info.hidden);
-  torch::serialize::InputArchive weights;
-  archive.read("policy/weights", weights);
-  torch::NoGradGuard no_grad;
-  for (auto& p : loaded.policy->named_parameters()) {
-    at::Tensor stored;
-    if (!weights.try_read(p.key(), stored)) throw PolicyFileError(path + ": policy/weights/" + p.key() + " is missing");
-    if (!stored.sizes().equals(p.value().sizes())) {
-      throw PolicyFileError(path + ": policy/weights/" + p.key() + " has shape " + c10::str(stored.sizes()) +
-                            ", expected " + c10::str(p.value().sizes()));
-    }
-    p.value().copy_(stored);
-  }
-  return loaded;
 }
 
 }  // namespace mindt::sac

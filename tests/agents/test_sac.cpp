@@ -108,8 +108,12 @@ TEST(PolicyFile, RoundTripsAndExplainsBadFiles) {
   EXPECT_HAS(error_of(dir + "/missing.pt"), dir + "/missing.pt: no such policy file");
   std::ofstream(dir + "/text.pt") << "not a zip";
   EXPECT_HAS(error_of(dir + "/text.pt"), "not a mindt policy file");
-  save_policy_file(dir + "/lying.pt", policy, {"hopper", 64, 0, 0});  // claims 64 units, holds 32
-  EXPECT_HAS(error_of(dir + "/lying.pt"), "policy/weights/fc0.weight has shape [32, 11], expected [64, 11]");
+  save_policy_file(dir + "/lying.pt", policy, {"hopper", 33, 0, 0});  // claims 33 units, holds 32
+  EXPECT_HAS(error_of(dir + "/lying.pt"), "policy/weights/fc0.weight has shape [32, 11], expected [33, 11]");
+  // A size the file could not hold is refused before a network that large is built.
+  save_policy_file(dir + "/huge.pt", policy, {"hopper", int64_t(1) << 40, 0, 0});
+  EXPECT_HAS(error_of(dir + "/huge.pt"),
+             "huge.pt: damaged policy file (its sizes need more weights than the file holds)");
   fs::remove_all(dir);
 }
 
