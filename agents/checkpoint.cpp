@@ -8,7 +8,7 @@
 #include <new>
 #include <sstream>
 
-#include "common/atomic_file.h"
+#include "agents/archive_file.h"
 #include "common/errors.h"
 #include "common/zip_check.h"
 
@@ -193,7 +193,7 @@ void open_checkpoint(const std::string& path, torch::serialize::InputArchive& ar
 void save_model(const std::string& path, DecisionModel& model, const config::Config& config) {
   torch::serialize::OutputArchive archive;
   write_model(archive, model, config);
-  write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+  save_archive(archive, path);
 }
 
 LoadedModel load_model(const std::string& path, const c10::Device& device) {

@@ -6,13 +6,13 @@
 #include <functional>
 #include <iostream>
 
+#include "agents/archive_file.h"
 #include "agents/checkpoint.h"
 #include "agents/device_sampler.h"
 #include "agents/optim/clip_grad.h"
 #include "agents/optim/device_adamw.h"
 #include "agents/run/device.h"
 #include "agents/run/step_graph.h"
-#include "common/atomic_file.h"
 #include "datasets/window_sampler.h"
 
 namespace mindt {
@@ -214,7 +214,7 @@ struct Learner::Impl {
     torch::serialize::OutputArchive optimizer_archive(archive.compilation_unit());
     optimizer->save(optimizer_archive);
     archive.write("optimizer", optimizer_archive);
-    write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+    save_archive(archive, path);
   }
 
   // Restores the model, optimizer, generators and sampler from a checkpoint; returns its step.

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <sstream>
 
+#include "agents/archive_file.h"
 #include "agents/backbones/backbone.h"
 #include "agents/run/run_loop.h"
-#include "common/atomic_file.h"
 
 namespace mindt {
 namespace {
@@ -70,7 +70,7 @@ void save_progress(const std::string& path, const std::string& signature, CopyMo
   archive.write("seconds", c10::IValue(p.seconds));
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  write_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+  save_archive(archive, path);
 }
 
 // Restores the run from `path` when it holds a checkpoint of this very run (same signature); says

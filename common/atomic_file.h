@@ -13,6 +13,11 @@ namespace mindt {
 // Throws std::runtime_error naming the file when the rename or sync fails.
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
+// Removes what killed writers left of `path`: the temporaries `path.tmp.<pid>` (files or folders)
+// of processes that no longer run. write_atomically calls it first, so rerunning a killed command
+// leaves no litter beside its outputs.
+void remove_stale_temporaries(const std::string& path);
+
 // write_atomically for text: throws (leaving `path` untouched) when the text cannot be written in
 // full, e.g. on a full disk.
 void write_text_atomically(const std::string& path, const std::string& text);

@@ -149,6 +149,7 @@ void write_d4rl(const std::string& path, const D4rlDataset& d) {
       if (const auto* x = std::get_if<double>(&value)) file.write_number(key, *x);
       if (const auto* i = std::get_if<int64_t>(&value)) file.write_integer(key, *i);
     }
+    file.close();
   });
 }
 

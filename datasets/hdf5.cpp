@@ -1,11 +1,21 @@
 #include "datasets/hdf5.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 namespace mindt::datasets {
 namespace {
+
+// No HDF5 shutdown at exit: a file whose write failed (a full disk) stays open inside HDF5 however
+// it is closed, and its exit handler then crashes flushing it again. Every file mindt writes is
+// closed (and checked) explicitly, so there is nothing for that handler to do. Runs before any
+// other HDF5 call, as H5dont_atexit requires.
+[[maybe_unused]] const bool kNoHdf5ExitHandler = [] {
+  H5dont_atexit();
+  return true;
+}();
 
 // HDF5 prints an error stack to stderr on every failed call unless told not to; we report errors
 // ourselves, once, with the file and key.
@@ -81,6 +91,18 @@ H5File H5File::open_read(const std::string& path) {
   Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!file.valid()) throw DataError(path + ": cannot open the HDF5 file (damaged or unreadable)");
   return H5File(std::move(file), path);
+}
+
+void H5File::close() {
+  errno = 0;
+  const herr_t flushed = H5Fflush(file_.get(), H5F_SCOPE_LOCAL);
+  const int flush_errno = errno;
+  const herr_t closed = H5Fclose(file_.release());
+  if (flushed < 0 || closed < 0) {
+    throw DataError(path_ + ": cannot write it" +
+                    (flush_errno ? std::string(" (") + std::strerror(flush_errno) + ")" : std::string()) +
+                    "; nothing was kept");
+  }
 }
 
 H5File H5File::create(const std::string& path) {

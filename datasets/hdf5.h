@@ -36,6 +36,7 @@ class Hid {
 
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }  // the caller closes it
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -47,6 +48,9 @@ class H5File {
   static H5File create(const std::string& path);     // truncates
 
   const std::string& path() const { return path_; }
+  // Flushes and closes a file being written, and says when that fails (a full disk, a file-size
+  // limit): HDF5 writes its metadata only now, and the destructor could not report it.
+  void close();
   bool has(const std::string& key) const;      // dataset or group at key
   std::vector<KeyInfo> list() const;           // every dataset, depth first, sorted by name
   KeyInfo info(const std::string& key) const;  // DataError when absent

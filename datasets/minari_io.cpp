@@ -248,6 +248,7 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
   }
   const std::vector<Episode> episodes = split_episodes(d.terminals, d.timeouts, d.rewards);
   const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
+  remove_stale_temporaries(dir);
   fs::remove_all(temporary);
   try {
     fs::create_directories(temporary / "data");
@@ -277,6 +278,7 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
         file.write_integer_attribute(group, "id", static_cast<int64_t>(i));
         file.write_integer_attribute(group, "total_steps", n);
       }
+      file.close();
     }
     json::Writer m;
     m.begin_object().field("total_episodes", int64_t(episodes.size())).field("total_steps", d.size());

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "common/atomic_file.h"
+#include "agents/archive_file.h"
 #include "common/zip_check.h"
 
 namespace mindt::sac {
@@ -88,7 +88,7 @@ void save_policy_file(const std::string& path, TanhGaussianPolicy& policy, const
   torch::serialize::OutputArchive weights(archive.compilation_unit());
   for (const auto& p : policy->named_parameters()) weights.write(p.key(), p.value().detach().cpu());
   archive.write("policy/weights", weights);
-  write_atomically(path, [&](const std::string& temporary) { archive.save_to(temporary); });
+  save_archive(archive, path);
 }
 
 LoadedPolicy load_policy_file(const std::string& path) {

@@ -11,12 +11,12 @@
 #include <random>
 #include <sstream>
 
+#include "agents/archive_file.h"
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
 #include "agents/run/run_loop.h"
 #include "agents/sac/policy_file.h"
 #include "agents/sac/sac_agent.h"
-#include "common/atomic_file.h"
 #include "common/json.h"
 #include "common/mean_std.h"
 #include "datasets/d4rl_dataset.h"
@@ -52,7 +52,7 @@ void save_checkpoint(const fs::path& run_dir, SacAgent& agent, const ReplayBuffe
   archive.write("sac/buffer_size", c10::IValue(buffer.size()));
   archive.write("sac/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
   agent.save(archive);
-  write_atomically((run_dir / "checkpoint.pt").string(), [&](const std::string& t) { archive.save_to(t); });
+  save_archive(archive, (run_dir / "checkpoint.pt").string());
 }
 
 int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key) {
