@@ -85,6 +85,8 @@ std::string Reader::text_of(const YAML::Node& node) {
 
 void Reader::finish() const {
   for (const auto& kv : node_) {
+    if (!kv.first.IsScalar())
+      fail(path_.empty() ? "(top level)" : path_, kv.first, "a key must be a plain name, not " + text_of(kv.first));
     const std::string key = kv.first.as<std::string>();
     if (seen_.count(key)) continue;
     std::string valid;

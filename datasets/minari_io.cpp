@@ -171,6 +171,16 @@ D4rlDataset read_minari(const std::string& path_or_id, const ReadOptions& option
   const int64_t act_dim = box_size(metadata, "action_space", metadata_file, false);
 
   const H5File file = H5File::open_read((dir / "data" / "main_data.hdf5").string());
+  // Metadata sizes every buffer below, so it must describe data the file could hold (1100: past
+  // deflate's best ratio), or a damaged number would reserve terabytes.
+  if (obs_dim < 1) throw metadata_error(metadata_file, "observation_space", "its shape must be positive");
+  if (act_dim < 1) throw metadata_error(metadata_file, "action_space", "its shape must be positive");
+  const double claimed_bytes = double(std::max<int64_t>(total_steps, 0)) * double(obs_dim + act_dim) * 4;
+  if (claimed_bytes > 1100.0 * double(fs::file_size(dir / "data" / "main_data.hdf5")) + 1e6) {
+    throw metadata_error(metadata_file, "total_steps",
+                         std::to_string(total_steps) + " steps cannot be in data/main_data.hdf5 of " +
+                             std::to_string(fs::file_size(dir / "data" / "main_data.hdf5")) + " bytes (damaged?)");
+  }
   D4rlDataset d;
   // Sized from metadata once (checked against the episodes below), so loading never holds two
   // copies of a growing array.
