@@ -117,7 +117,7 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
   (void)wants_cuda_graph(config, device);  // refused before the run directory exists
   run.create(config::to_yaml(config));
   Learner learner(config, data, std::move(episodes), device);
-  const int64_t first_step = options.resume ? learner.restore(run.checkpoint_path(), device) : 0;
+  const int64_t first_step = run.has_checkpoint_to_resume() ? learner.restore(run.checkpoint_path(), device) : 0;
   run.open_log(first_step);
 
   if (options.progress) {
@@ -127,7 +127,8 @@ TrainResult train(const config::Config& config_in, const TrainOptions& options) 
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
               << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
               << (learner.uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step << " → " << t.steps
-              << ", run " << options.run_dir << "\n";
+              << ", run " << options.run_dir
+              << (run.starts_over() ? " (it stopped before its first checkpoint: starting over)" : "") << "\n";
   }
   ProgressLine progress(options.progress, first_step, t.steps, std::chrono::milliseconds(500));
   auto samples_per_s = [&](int64_t step) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 #include "envs/registry.h"
@@ -62,6 +63,21 @@ StepResult LocomotionEnv::step(const double* action, double* observation) {
 }
 
 void LocomotionEnv::set_state(const double* qpos, const double* qvel) { sim_.set_state(qpos, qvel); }
+
+EnvState LocomotionEnv::state() const {
+  std::ostringstream rng;
+  rng << rng_;
+  return {sim_.integration_state(), elapsed_, rng.str()};
+}
+
+void LocomotionEnv::restore(const EnvState& state) {
+  std::istringstream rng(state.rng);
+  std::mt19937_64 restored;
+  if (!(rng >> restored)) throw std::invalid_argument(spec_.name + ": the env state's generator is unreadable");
+  sim_.set_integration_state(state.physics);
+  rng_ = restored;
+  elapsed_ = state.elapsed_steps;
+}
 
 std::vector<double> LocomotionEnv::qpos() const { return {sim_.data().qpos, sim_.data().qpos + sim_.model().nq}; }
 

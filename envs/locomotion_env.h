@@ -44,6 +44,15 @@ struct StepResult {
   bool truncated = false;
 };
 
+// Everything an env's next steps depend on: the physics (MuJoCo's integration state, warm start
+// included), the step count within the episode (the time limit) and the reset generator. A run
+// checkpointed in the middle of an episode continues it exactly from this.
+struct EnvState {
+  std::vector<double> physics;
+  int elapsed_steps = 0;
+  std::string rng;  // the generator's state as text (std::mt19937_64's stream form)
+};
+
 class LocomotionEnv {
  public:
   LocomotionEnv(const LocomotionSpec& spec, ModelPtr model, uint64_t seed);
@@ -59,6 +68,8 @@ class LocomotionEnv {
   std::vector<double> qpos() const;
   std::vector<double> qvel() const;
   void observe(double* observation) const;
+  EnvState state() const;
+  void restore(const EnvState& state);  // std::invalid_argument when it is another model's state
 
   int obs_dim() const { return obs_dim_; }
   int act_dim() const { return act_dim_; }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace mindt::envs {
@@ -62,6 +64,21 @@ void Simulation::set_state(const double* qpos, const double* qvel) {
   std::memcpy(data_->qvel, qvel, sizeof(double) * model_->nv);
   if (model_->na) std::memset(data_->act, 0, sizeof(double) * model_->na);
   mj_forward(model_.get(), data_.get());
+}
+
+std::vector<double> Simulation::integration_state() const {
+  std::vector<double> state(static_cast<size_t>(mj_stateSize(model_.get(), mjSTATE_INTEGRATION)));
+  mj_getState(model_.get(), data_.get(), state.data(), mjSTATE_INTEGRATION);
+  return state;
+}
+
+void Simulation::set_integration_state(const std::vector<double>& state) {
+  const size_t expected = static_cast<size_t>(mj_stateSize(model_.get(), mjSTATE_INTEGRATION));
+  if (state.size() != expected) {
+    throw std::invalid_argument("a simulation state of " + std::to_string(state.size()) +
+                                " numbers, this model's has " + std::to_string(expected));
+  }
+  mj_setState(model_.get(), data_.get(), state.data(), mjSTATE_INTEGRATION);
 }
 
 void Simulation::step(const double* ctrl, int frame_skip) {

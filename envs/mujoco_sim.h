@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mindt::envs {
 
@@ -37,6 +38,10 @@ class Simulation {
 
   void reset();                                            // qpos = qpos0, qvel = 0, time 0
   void set_state(const double* qpos, const double* qvel);  // then mj_forward, as gym's set_state
+  // MuJoCo's integration state (mjSTATE_INTEGRATION: time, qpos, qvel, act, warm start, …): what
+  // the next mj_step depends on, so restoring it continues a simulation bit for bit.
+  std::vector<double> integration_state() const;
+  void set_integration_state(const std::vector<double>& state);  // std::invalid_argument on a wrong size
   void step(const double* ctrl, int frame_skip);  // ctrl (clamped by MuJoCo to ctrlrange), frame_skip × mj_step
 
  private:

@@ -11,7 +11,11 @@ namespace fs = std::filesystem;
 
 RunDirectory::RunDirectory(std::string path, bool resume) : path_(std::move(path)), resume_(resume) {
   if (resume_) {
-    if (!fs::exists(checkpoint_path())) throw std::runtime_error(path_ + ": no checkpoint.pt to resume from");
+    if (!fs::exists(checkpoint_path())) {
+      if (!fs::exists(file("config.yaml")))
+        throw std::runtime_error(path_ + ": no checkpoint.pt (and no config.yaml) to resume from");
+      starts_over_ = true;  // killed before its first checkpoint: nothing to continue but the config
+    }
   } else if (fs::exists(path_) && !fs::is_empty(path_)) {
     throw std::runtime_error(path_ + " already holds a run; resume it with --resume or choose another --out");
   }
@@ -20,9 +24,9 @@ RunDirectory::RunDirectory(std::string path, bool resume) : path_(std::move(path
 std::string RunDirectory::file(const std::string& name) const { return (fs::path(path_) / name).string(); }
 
 void RunDirectory::create(const std::string& config_yaml, const std::vector<std::string>& subfolders) {
-  if (resume_) return;
   fs::create_directories(path_);
   for (const auto& sub : subfolders) fs::create_directories(fs::path(path_) / sub);
+  if (resume_) return;
   write_text_atomically(file("config.yaml"), config_yaml);
 }
 

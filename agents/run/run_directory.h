@@ -4,8 +4,9 @@
 //   log.jsonl      one JSON object per line, each with its "step"; appended as the run goes
 //   checkpoint.pt  what the trainer needs to continue; the trainer writes it (atomically)
 //
-// A new run needs an absent or empty directory; a resumed one needs its checkpoint.pt. On resume,
-// log lines past the checkpoint's step are dropped first: the resumed run redoes those steps.
+// A new run needs an absent or empty directory; a resumed one needs its checkpoint.pt, or — a run
+// killed before its first checkpoint — its config.yaml alone, and then starts over from step 0.
+// On resume, log lines past the checkpoint's step are dropped first: the resumed run redoes them.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,11 @@ class RunDirectory {
   // Appends one JSON object as a line and flushes it (a killed run keeps every line it logged).
   void log(const std::string& json_object);
 
+  // Resuming a run killed before its first checkpoint: it starts over from step 0 with its config.
+  bool starts_over() const { return starts_over_; }
+  // Resuming from checkpoint.pt (not a new run, not one starting over).
+  bool has_checkpoint_to_resume() const { return resume_ && !starts_over_; }
+
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const;  // path/name
   std::string checkpoint_path() const { return file("checkpoint.pt"); }
@@ -35,6 +41,7 @@ class RunDirectory {
  private:
   std::string path_;
   bool resume_;
+  bool starts_over_ = false;
   std::ofstream log_;
 };
 

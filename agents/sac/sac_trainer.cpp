@@ -36,8 +36,32 @@ std::string snapshot_name(int64_t step) {
   return name;
 }
 
+at::Tensor doubles(const std::vector<double>& v) { return at::tensor(v, at::kDouble); }
+
+std::vector<double> to_doubles(const at::Tensor& t) {
+  const at::Tensor c = t.to(at::kCPU, at::kDouble).contiguous();
+  return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+
+std::string text_of(const std::mt19937_64& generator) {
+  std::ostringstream out;
+  out << generator;
+  return out.str();
+}
+
+// Where the run stands inside its current episode, so a resumed run continues that episode
+// exactly: the env (physics, step count, reset generator), the observation the policy acts on,
+// the return so far, the returns of recent episodes, and the random-action generator.
+struct EpisodeState {
+  envs::EnvState env;
+  std::vector<double> observation;
+  double episode_return = 0;
+  std::vector<double> recent_returns;
+  std::string random_actions;
+};
+
 void save_checkpoint(const fs::path& run_dir, SacAgent& agent, const ReplayBuffer& buffer, int64_t step,
-                     int64_t episodes) {
+                     int64_t episodes, const EpisodeState& episode) {
   // The buffer first: a checkpoint is only valid with the buffer it names, and the checkpoint file
   // (renamed last) records how many transitions that buffer holds.
   datasets::D4rlDataset d = buffer.to_dataset();
@@ -51,6 +75,13 @@ void save_checkpoint(const fs::path& run_dir, SacAgent& agent, const ReplayBuffe
   archive.write("sac/buffer_added", c10::IValue(buffer.added()));
   archive.write("sac/buffer_size", c10::IValue(buffer.size()));
   archive.write("sac/rng_cpu", cpu_rng_state(), /*is_buffer=*/true);
+  archive.write("sac/env_physics", doubles(episode.env.physics), /*is_buffer=*/true);
+  archive.write("sac/env_elapsed_steps", c10::IValue(int64_t(episode.env.elapsed_steps)));
+  archive.write("sac/env_rng", c10::IValue(episode.env.rng));
+  archive.write("sac/observation", doubles(episode.observation), /*is_buffer=*/true);
+  archive.write("sac/episode_return", c10::IValue(episode.episode_return));
+  archive.write("sac/recent_returns", doubles(episode.recent_returns), /*is_buffer=*/true);
+  archive.write("sac/random_actions", c10::IValue(episode.random_actions));
   agent.save(archive);
   save_archive(archive, (run_dir / "checkpoint.pt").string());
 }
@@ -75,8 +106,10 @@ struct SacRun {
         next_obs(S),
         action(A) {}
 
-  // Networks, optimizers, generator and buffer from the run's checkpoint; returns its step. The
-  // interrupted episode is cut (its last stored transition becomes a timeout) and restarts.
+  // Networks, optimizers, generators, buffer and the episode in progress from the run's checkpoint;
+  // returns its step. The run then continues exactly as if it had not stopped. A checkpoint of an
+  // older mindt, without the episode's state, cuts that episode instead (its last stored
+  // transition becomes a timeout) and starts a new one; `continues_episode` says which.
   int64_t restore(const RunDirectory& run, const c10::Device& device) {
     const std::string checkpoint_path = run.checkpoint_path();
     torch::serialize::InputArchive archive;
@@ -96,13 +129,41 @@ struct SacRun {
       throw std::runtime_error(buffer_path + " does not belong to " + checkpoint_path);
     }
     buffer.load_dataset(stored, read_int(archive, "sac/buffer_added"));
-    buffer.cut_last_episode();
-    env.reseed(static_cast<uint64_t>(config.seed) + static_cast<uint64_t>(step));
+    c10::IValue env_rng;
+    continues_episode = archive.try_read("sac/env_rng", env_rng);
+    if (!continues_episode) {
+      buffer.cut_last_episode();
+      env.reseed(static_cast<uint64_t>(config.seed) + static_cast<uint64_t>(step));
+      return step;
+    }
+    at::Tensor physics, observation, recent;
+    archive.read("sac/env_physics", physics, /*is_buffer=*/true);
+    archive.read("sac/observation", observation, /*is_buffer=*/true);
+    archive.read("sac/recent_returns", recent, /*is_buffer=*/true);
+    env.restore(
+        {to_doubles(physics), static_cast<int>(read_int(archive, "sac/env_elapsed_steps")), env_rng.toStringRef()});
+    obs = to_doubles(observation);
+    qpos = env.qpos();
+    qvel = env.qvel();
+    c10::IValue episode_return_value, random_actions_value;
+    archive.read("sac/episode_return", episode_return_value);
+    archive.read("sac/random_actions", random_actions_value);
+    episode_return = episode_return_value.toDouble();
+    const std::vector<double> returns = to_doubles(recent);
+    recent_returns.assign(returns.begin(), returns.end());
+    std::istringstream generator(random_actions_value.toStringRef());
+    if (!(generator >> random_actions))
+      throw std::runtime_error(checkpoint_path + ": sac/random_actions is unreadable");
     return step;
   }
 
-  // Starts the first episode of this process at `step`.
+  EpisodeState episode_state() const {
+    return {env.state(), obs, episode_return, {recent_returns.begin(), recent_returns.end()}, text_of(random_actions)};
+  }
+
+  // Starts the first episode of this process at `step` (unless restore continued the one in progress).
   void begin(int64_t step) {
+    if (continues_episode) return;
     env.reset(obs.data());
     qpos = env.qpos();
     qvel = env.qvel();
@@ -161,6 +222,7 @@ struct SacRun {
   double episode_return = 0;
   std::deque<double> recent_returns;
   UpdateStats stats;
+  bool continues_episode = false;  // restored mid-episode from the checkpoint: begin() has nothing to do
 };
 
 }  // namespace
@@ -210,14 +272,15 @@ SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions&
 
   at::manual_seed(config.seed);
   SacRun sac(config, device);
-  const int64_t first_step = options.resume ? sac.restore(run, device) : 0;
+  const int64_t first_step = run.has_checkpoint_to_resume() ? sac.restore(run, device) : 0;
   run.open_log(first_step);
   sac.begin(first_step);
 
   SacTrainResult result;
   if (options.progress) {
     std::cerr << "[sac] " << config.env << ", " << device << ", steps " << first_step << " → " << config.steps
-              << ", run " << options.run_dir << "\n";
+              << ", run " << options.run_dir
+              << (run.starts_over() ? " (it stopped before its first checkpoint: starting over)" : "") << "\n";
   }
   ProgressLine progress(options.progress, first_step, config.steps, std::chrono::seconds(1));
   auto steps_per_s = [&](int64_t step) { return double(step - first_step) / std::max(progress.elapsed_s(), 1e-9); };
@@ -230,7 +293,9 @@ SacTrainResult train_sac(const config::SacConfig& config, const SacTrainOptions&
     line.field("entropy", u.entropy).field("q_mean", u.q_mean).field("steps_per_s", steps_per_s(step));
     run.log(line.field("elapsed_s", progress.elapsed_s()).end_object().str());
   };
-  loop.on_checkpoint = [&](int64_t step) { save_checkpoint(run_dir, sac.agent, sac.buffer, step, sac.episodes); };
+  loop.on_checkpoint = [&](int64_t step) {
+    save_checkpoint(run_dir, sac.agent, sac.buffer, step, sac.episodes, sac.episode_state());
+  };
   loop.on_evaluate = [&](int64_t step) {
     const PolicyReturn e = evaluate_policy(*sac.agent.policy(), config.env, config.eval_episodes,
                                            1000003ULL * static_cast<uint64_t>(config.seed + 1));

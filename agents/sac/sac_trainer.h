@@ -3,10 +3,12 @@
 //   log.jsonl           every log_every steps: step, episodes, recent training return, losses, α, steps/s;
 //                       evaluation lines add "eval": {return_mean, return_std, score}
 //   policies/step_N.pt  a policy snapshot at every evaluation (a policy file, agents/sac/policy_file.h)
-//   checkpoint.pt       networks, optimizers, step, RNG state (every checkpoint_every steps, at the
-//   buffer.hdf5         end and on Ctrl-C), and the replay buffer in D4RL format, for --resume
-// Resuming restarts the interrupted episode (its last stored transition is marked a timeout), so a
-// resumed run is a faithful continuation but not bit-identical to an uninterrupted one.
+//   checkpoint.pt       networks, optimizers, step, generators and the episode in progress (the
+//                       env's physics, step count and reset generator; every checkpoint_every
+//                       steps, at the end and on Ctrl-C) and the replay buffer in D4RL format
+//   buffer.hdf5         for --resume
+// A resumed run continues the episode it was in, so it is the uninterrupted run exactly (same
+// buffer, losses and snapshots). Checkpoints of mindt before this cut that episode instead.
 #pragma once
 
 #include <functional>

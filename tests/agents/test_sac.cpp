@@ -157,29 +157,44 @@ TEST(SacTraining, ImprovesHopperWithinAFewThousandSteps) {
   fs::remove_all(dir);
 }
 
-TEST(SacTraining, ResumesFromItsCheckpointAndBuffer) {
+// Stopped at a checkpoint in the middle of an episode and resumed, a run is the run that never
+// stopped: the same replay buffer, row for row (the episode in progress continued, not cut), and
+// the same logged losses.
+TEST(SacTraining, ResumesFromItsCheckpointAsIfItHadNotStopped) {
   const std::string dir = temp_dir("resume");
   SacTrainOptions o;
-  o.run_dir = dir + "/run";
   o.progress = false;
+  o.run_dir = dir + "/uninterrupted";
+  train_sac(small_run(2000), o);
+  o.run_dir = dir + "/run";
   train_sac(small_run(1500), o);  // checkpoints at 1000 and 1500
   datasets::ReadOptions read;
   read.infos = true;
   read.next_observations = true;
   EXPECT_EQ(datasets::read_d4rl(o.run_dir + "/buffer.hdf5", read).size(), 1500);
-
   o.resume = true;
   train_sac(small_run(2000), o);
-  const datasets::D4rlDataset buffer = datasets::read_d4rl(o.run_dir + "/buffer.hdf5", read);
-  ASSERT_EQ(buffer.size(), 2000);
-  // The episode running at the checkpoint was cut there: it ends with a flag, not merged with the next.
-  EXPECT_TRUE(buffer.terminals[1499] || buffer.timeouts[1499]);
-  std::ifstream log(o.run_dir + "/log.jsonl");
-  std::vector<int64_t> steps;
-  for (std::string line; std::getline(log, line);) {
-    if (line.find("\"eval\"") == std::string::npos) steps.push_back(std::stoll(line.substr(line.find(": ") + 2)));
-  }
-  EXPECT_EQ(steps, (std::vector<int64_t>{250, 500, 750, 1000, 1250, 1500, 1750, 2000}));
+
+  const datasets::D4rlDataset resumed = datasets::read_d4rl(o.run_dir + "/buffer.hdf5", read);
+  const datasets::D4rlDataset expected = datasets::read_d4rl(dir + "/uninterrupted/buffer.hdf5", read);
+  ASSERT_EQ(resumed.size(), 2000);
+  EXPECT_EQ(resumed.observations.data, expected.observations.data);
+  EXPECT_EQ(resumed.actions.data, expected.actions.data);
+  EXPECT_EQ(resumed.rewards, expected.rewards);
+  EXPECT_EQ(resumed.terminals, expected.terminals);
+  EXPECT_EQ(resumed.timeouts, expected.timeouts);
+  // The training lines (the shorter first run also evaluated at its last step, 1500; the
+  // uninterrupted run did not) and the final evaluation.
+  auto losses = [](const std::string& path) {
+    std::ifstream log(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("\"eval\"") == std::string::npos || line.find("\"step\": 2000") != std::string::npos)
+        lines.push_back(line.substr(0, line.find(", \"steps_per_s\"")));
+    }
+    return lines;
+  };
+  EXPECT_EQ(losses(o.run_dir + "/log.jsonl"), losses(dir + "/uninterrupted/log.jsonl"));
   // A new run refuses a directory that holds one.
   o.resume = false;
   EXPECT_THROW(train_sac(small_run(10), o), std::runtime_error);
