@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "agents/checkpoint.h"
 #include "agents/decision_model.h"
@@ -182,6 +183,32 @@ TEST(Checkpoint, MissingOrForeignFilesGiveClearErrors) {
   std::ofstream(junk) << "not a zip file";
   EXPECT_HAS(load_error(junk, model), junk + ": not a mindt checkpoint");
   std::filesystem::remove(junk);
+}
+
+// A checkpoint cut at every 1/16 of its length (a half-copied file) is a CheckpointError naming the
+// file, never a crash or a model loaded from part of the weights; a flipped byte in a weight is
+// caught by the archive's CRC-32 rather than loaded as a silently different model.
+TEST(Checkpoint, CutOrFlippedCopiesAreClearErrors) {
+  const std::string dir = ::testing::TempDir() + "/ckpt_cut";
+  std::filesystem::create_directories(dir);
+  DecisionModel model = make_model("mamba");
+  config::Config config;
+  config.model = model->config();
+  save_model(dir + "/whole.pt", model, config);
+  std::ifstream in(dir + "/whole.pt", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut = dir + "/cut.pt";
+  for (int k = 0; k < 16; ++k) {
+    std::ofstream(cut, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() * k / 16);
+    EXPECT_HAS(load_error(cut, model), cut + ": not a mindt checkpoint") << "cut at " << k << "/16";
+  }
+  // The middle of the file is the weights' data.
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x10);
+  std::ofstream(cut, std::ios::binary | std::ios::trunc) << flipped;
+  EXPECT_HAS(load_error(cut, model), "fails its CRC-32 check");
+  EXPECT_NO_THROW(load_model(dir + "/whole.pt"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Checkpoint, SavingLeavesNoTemporaryFiles) {

@@ -89,7 +89,8 @@ struct RunDirectoryTest : ::testing::Test {
   }
 };
 
-TEST_F(RunDirectoryTest, NewRunsNeedAnEmptyPlaceAndResumedOnesACheckpoint) {
+TEST_F(RunDirectoryTest, NewRunsNeedAnEmptyPlaceAndResumedOnesACheckpointOrTheirConfig) {
+  EXPECT_THROW(RunDirectory(dir.string(), /*resume=*/true), std::runtime_error);  // nothing to resume
   RunDirectory fresh(dir.string(), /*resume=*/false);
   EXPECT_FALSE(fs::exists(dir));  // nothing is created until create()
   fresh.create("seed: 1\n", {"policies"});
@@ -101,9 +102,14 @@ TEST_F(RunDirectoryTest, NewRunsNeedAnEmptyPlaceAndResumedOnesACheckpoint) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("already holds a run; resume it with --resume"), std::string::npos);
   }
-  EXPECT_THROW(RunDirectory(dir.string(), /*resume=*/true), std::runtime_error);  // no checkpoint.pt yet
+  // Killed before its first checkpoint: resuming starts the run over with its config.
+  RunDirectory before_first_checkpoint(dir.string(), /*resume=*/true);
+  EXPECT_TRUE(before_first_checkpoint.starts_over());
+  EXPECT_FALSE(before_first_checkpoint.has_checkpoint_to_resume());
   std::ofstream(dir / "checkpoint.pt") << "x";
-  EXPECT_NO_THROW(RunDirectory(dir.string(), true));
+  RunDirectory resumed(dir.string(), true);
+  EXPECT_FALSE(resumed.starts_over());
+  EXPECT_TRUE(resumed.has_checkpoint_to_resume());
 }
 
 TEST_F(RunDirectoryTest, ResumingDropsTheLogLinesPastTheCheckpoint) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "agents/sac/collect.h"
@@ -108,6 +109,15 @@ TEST(PolicyFile, RoundTripsAndExplainsBadFiles) {
   EXPECT_HAS(error_of(dir + "/missing.pt"), dir + "/missing.pt: no such policy file");
   std::ofstream(dir + "/text.pt") << "not a zip";
   EXPECT_HAS(error_of(dir + "/text.pt"), "not a mindt policy file");
+  // Cut at every 1/16 of its length, a policy file is a clear error.
+  {
+    std::ifstream whole(dir + "/p.pt", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(whole)), std::istreambuf_iterator<char>());
+    for (int k = 0; k < 16; ++k) {
+      std::ofstream(dir + "/cut.pt", std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() * k / 16);
+      EXPECT_HAS(error_of(dir + "/cut.pt"), dir + "/cut.pt: not a mindt policy file") << "cut at " << k << "/16";
+    }
+  }
   save_policy_file(dir + "/lying.pt", policy, {"hopper", 33, 0, 0});  // claims 33 units, holds 32
   EXPECT_HAS(error_of(dir + "/lying.pt"), "policy/weights/fc0.weight has shape [32, 11], expected [33, 11]");
   // A size the file could not hold is refused before a network that large is built.
