@@ -26,8 +26,10 @@ LoopEnd RunLoop::run(int64_t first_step, const StepHook& step) {
     step(end.step + 1);
     const int64_t done = ++end.step;
     if (is_due(done, s.log_every, s.steps)) call(on_log, done);
-    if (is_due(done, s.checkpoint_every, s.steps)) call(on_checkpoint, done);
+    // The evaluation before the checkpoint of the same step: a run killed between the two resumes
+    // from the checkpoint before and evaluates again, where the other order would skip it.
     if (s.evaluate && is_due(done, s.eval_every, s.steps)) call(on_evaluate, done);
+    if (is_due(done, s.checkpoint_every, s.steps)) call(on_checkpoint, done);
     call(on_progress, done);
   }
   return end;

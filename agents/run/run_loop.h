@@ -1,6 +1,6 @@
 // The loop every long job runs (decision-model training, SAC, selective copying): steps from
-// wherever the run stands to the last one, and after each step, when due, a log line, a
-// checkpoint, an evaluation and the progress line — in that order — with Ctrl-C polled before
+// wherever the run stands to the last one, and after each step, when due, a log line, an
+// evaluation, a checkpoint and the progress line — in that order — with Ctrl-C polled before
 // every step. Each trainer says only what a step, a log line, a checkpoint and an evaluation are:
 //
 //   RunLoop loop(schedule, options.should_stop);

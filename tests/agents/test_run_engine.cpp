@@ -37,11 +37,11 @@ std::vector<std::string> run_and_record(const RunSchedule& schedule, int64_t fir
 
 TEST(RunLoop, HooksRunWhenDueInOrderAndAlwaysAtTheLastStep) {
   const std::vector<std::string> events = run_and_record({5, 2, 3, 4, true}, 0);
-  const std::vector<std::string> expected = {"step 1",     "progress 1",                                  //
-                                             "step 2",     "log 2",        "progress 2",                  //
-                                             "step 3",     "checkpoint 3", "progress 3",                  //
-                                             "step 4",     "log 4",        "evaluate 4",   "progress 4",  //
-                                             "step 5",     "log 5",        "checkpoint 5", "evaluate 5",
+  const std::vector<std::string> expected = {"step 1",     "progress 1",                                //
+                                             "step 2",     "log 2",        "progress 2",                //
+                                             "step 3",     "checkpoint 3", "progress 3",                //
+                                             "step 4",     "log 4",        "evaluate 4", "progress 4",  //
+                                             "step 5",     "log 5",        "evaluate 5", "checkpoint 5",
                                              "progress 5", "ended 5"};
   EXPECT_EQ(events, expected);
 }

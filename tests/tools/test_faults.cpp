@@ -162,7 +162,9 @@ struct FaultFixture : ::testing::Test {
     const std::string reference = dir + "/" + name + "-uninterrupted";
     const auto begin = std::chrono::steady_clock::now();
     ASSERT_EQ(run(c.start(reference), dir + "/reference.log"), 0) << read(dir + "/reference.log");
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    // The first run may pay for a cold page cache; a trial that ends before its kill shows the run's
+    // real length, and the moments drawn after it stay inside that.
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     const std::string expected = c.result(reference);
     ASSERT_FALSE(expected.empty());
     int killed = 0;
@@ -174,6 +176,7 @@ struct FaultFixture : ::testing::Test {
       ::kill(pid, SIGKILL);
       const int status = wait_for(pid);
       killed += WIFSIGNALED(status);
+      if (!WIFSIGNALED(status)) seconds = moment;
       SCOPED_TRACE(name + " killed after " + std::to_string(moment) + " of " + std::to_string(seconds) + " s");
       const fs::path walked = c.outputs_under.empty() ? fs::path(out) : fs::path(c.outputs_under);
       expect_every_output_complete(walked, true);
@@ -185,7 +188,7 @@ struct FaultFixture : ::testing::Test {
     }
     std::cout << "[ faults   ] " << name << ": " << killed << " of " << trials() << " runs killed mid-run (" << seconds
               << " s uninterrupted)\n";
-    EXPECT_GT(killed, 0) << "every run ended before its kill: the moments drawn were too late";
+    EXPECT_GE(2 * killed, trials()) << "most runs ended before their kill: the moments drawn were too late";
   }
 
   Args train(const std::string& out, const std::string& extra_key = "") const {
