@@ -329,7 +329,7 @@ TEST_F(FaultFixture, DataConvertKilledAnywhereLeavesNothingAndTheSameCommandConv
   auto finish = [&](const std::string& out) {
     return fs::exists(folder + "/" + fs::path(out).filename().string()) ? Args{} : convert(out);
   };
-  kill_at_random_moments("convert", {convert, convert,
+  kill_at_random_moments("convert", {convert, finish,
                                      [&](const std::string& out) {
                                        const fs::path m = folder + "/" + fs::path(out).filename().string();
                                        return read(m / "data/main_data.hdf5") + read(m / "data/metadata.json");
