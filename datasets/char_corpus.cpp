@@ -1,0 +1,157 @@
+#include "datasets/char_corpus.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <stdexcept>
+
+#include "common/atomic_file.h"
+#include "common/errors.h"
+#include "common/json.h"
+#include "common/json_value.h"
+
+namespace mindt::datasets {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot read it (missing, or not a file)");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every character of a and b, once each, in code-point order.
+std::u32string sorted_unique(const std::u32string& a, const std::u32string& b) {
+  std::set<char32_t> seen(a.begin(), a.end());
+  seen.insert(b.begin(), b.end());
+  return {seen.begin(), seen.end()};
+}
+
+}  // namespace
+
+std::u32string decode_utf8(const std::string& bytes, const std::string& source) {
+  std::u32string out;
+  out.reserve(bytes.size());
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char lead = b[i];
+    int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    char32_t cp = length == 1 ? lead : length == 2 ? lead & 0x1F : length == 3 ? lead & 0x0F : lead & 0x07;
+    bool ok = length > 0 && i + size_t(length) <= n;
+    for (int k = 1; ok && k < length; ++k) {
+      ok = (b[i + k] & 0xC0) == 0x80;
+      cp = cp << 6 | (b[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+    static constexpr char32_t kSmallest[5] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= kSmallest[length] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (!ok) throw DataError(source + ": not UTF-8 text (a malformed sequence at byte " + std::to_string(i) + ")");
+    out.push_back(cp);
+    i += size_t(length);
+  }
+  return out;
+}
+
+std::string encode_utf8(const std::u32string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char32_t cp : text) {
+    if (cp < 0x80) {
+      out.push_back(char(cp));
+    } else if (cp < 0x800) {
+      out.push_back(char(0xC0 | cp >> 6));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(char(0xE0 | cp >> 12));
+      out.push_back(char(0x80 | (cp >> 6 & 0x3F)));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(char(0xF0 | cp >> 18));
+      out.push_back(char(0x80 | (cp >> 12 & 0x3F)));
+      out.push_back(char(0x80 | (cp >> 6 & 0x3F)));
+      out.push_back(char(0x80 | (cp & 0x3F)));
+    }
+  }
+  return out;
+}
+
+CharCorpus build_char_corpus(const std::vector<std::string>& files, double val_fraction) {
+  if (files.empty()) throw DataError("a character corpus needs at least one text file");
+  if (!(val_fraction > 0 && val_fraction < 1))
+    throw DataError("the validation fraction must lie strictly between 0 and 1, got " + std::to_string(val_fraction));
+  CharCorpus c;
+  c.val_fraction = val_fraction;
+  std::u32string text;
+  for (const std::string& file : files) {
+    std::u32string part = decode_utf8(read_bytes(file), file);
+    part.erase(std::remove(part.begin(), part.end(), U'\r'), part.end());
+    if (part.empty()) throw DataError(file + ": empty text");
+    if (!text.empty()) text += U"\n\n";
+    text += part;
+    c.sources.push_back({file, int64_t(part.size())});
+  }
+  const size_t train = size_t(std::llround(double(text.size()) * (1 - val_fraction)));
+  if (train == 0 || train == text.size())
+    throw DataError("a corpus of " + std::to_string(text.size()) + " characters is too short to split");
+  c.train = text.substr(0, train);
+  c.val = text.substr(train);
+  c.vocab = sorted_unique(c.train, c.val);
+  return c;
+}
+
+void write_char_corpus(const std::string& dir, const CharCorpus& c) {
+  if (fs::exists(dir)) throw DataError(dir + ": already exists; choose another output or remove it");
+  const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
+  remove_stale_temporaries(dir);
+  fs::remove_all(temporary);
+  try {
+    fs::create_directories(temporary);
+    write_text_atomically((temporary / "train.txt").string(), encode_utf8(c.train));
+    write_text_atomically((temporary / "val.txt").string(), encode_utf8(c.val));
+    json::Writer w;
+    w.begin_object().field("vocab", encode_utf8(c.vocab)).key("sources").begin_array(true);
+    for (const CorpusSource& s : c.sources)
+      w.begin_object().field("file", s.file).field("characters", s.characters).end_object();
+    w.end_array().field("val_fraction", c.val_fraction);
+    w.field("train_characters", int64_t(c.train.size())).field("val_characters", int64_t(c.val.size()));
+    write_text_atomically((temporary / "corpus.json").string(), w.end_object().str() + "\n");
+    fs::rename(temporary, dir);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(temporary, ignored);
+    throw;
+  }
+}
+
+CharCorpus read_char_corpus(const std::string& dir) {
+  const std::string meta_path = (fs::path(dir) / "corpus.json").string();
+  if (!fs::exists(meta_path))
+    throw DataError(dir + ": not a character corpus (no corpus.json; make one with `mindt lm data`)");
+  const json::Value meta = json::parse_file(meta_path);
+  CharCorpus c;
+  try {
+    c.vocab = decode_utf8(meta.at("vocab").as_string(), meta_path + ": vocab");
+    c.val_fraction = meta.at("val_fraction").as_number();
+    for (const json::Value& s : meta.at("sources").as_array())
+      c.sources.push_back({s.at("file").as_string(), s.at("characters").as_integer()});
+    c.train = decode_utf8(read_bytes((fs::path(dir) / "train.txt").string()), dir + "/train.txt");
+    c.val = decode_utf8(read_bytes((fs::path(dir) / "val.txt").string()), dir + "/val.txt");
+    if (int64_t(c.train.size()) != meta.at("train_characters").as_integer() ||
+        int64_t(c.val.size()) != meta.at("val_characters").as_integer())
+      throw DataError(meta_path + ": train.txt or val.txt does not hold the characters it says (damaged?)");
+  } catch (const std::invalid_argument& e) {
+    throw DataError(meta_path + ": " + e.what());
+  }
+  if (sorted_unique(c.train, c.val) != c.vocab)
+    throw DataError(meta_path + ": vocab is not the set of characters in train.txt and val.txt");
+  return c;
+}
+
+}  // namespace mindt::datasets
