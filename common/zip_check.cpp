@@ -9,17 +9,24 @@
 namespace mindt {
 namespace {
 
-const std::array<uint32_t, 256>& crc_table() {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
+// Slicing-by-8 tables: t[0] is the classic byte table, t[k][n] the CRC of byte n followed by k zero
+// bytes, so eight bytes are folded per step (≈ 8× the byte-at-a-time speed; a checkpoint is read
+// once more for the check, and should not cost much more than LibTorch's own read).
+using CrcTables = std::array<std::array<uint32_t, 256>, 8>;
+
+const CrcTables& crc_tables() {
+  static const CrcTables tables = [] {
+    CrcTables t{};
     for (uint32_t n = 0; n < 256; ++n) {
       uint32_t c = n;
       for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
+      t[0][n] = c;
     }
+    for (uint32_t n = 0; n < 256; ++n)
+      for (int k = 1; k < 8; ++k) t[k][n] = (t[k - 1][n] >> 8) ^ t[0][t[k - 1][n] & 0xff];
     return t;
   }();
-  return table;
+  return tables;
 }
 
 // Little-endian fields at an offset the caller has checked lies inside the buffer.
@@ -35,17 +42,24 @@ constexpr uint32_t kLocalHeader = 0x04034b50, kCentralHeader = 0x02014b50, kEnd 
 }  // namespace
 
 uint32_t crc32(const void* data, size_t size, uint32_t crc) {
-  const auto& table = crc_table();
+  const CrcTables& t = crc_tables();
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
-  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+  for (; size >= 8; size -= 8, p += 8) {
+    const uint32_t low = crc ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
+    crc = t[7][low & 0xff] ^ t[6][low >> 8 & 0xff] ^ t[5][low >> 16 & 0xff] ^ t[4][low >> 24] ^ t[3][p[4]] ^
+          t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+  }
+  for (; size > 0; --size, ++p) crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
   return ~crc;
 }
 
 std::string zip_damage(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return "cannot open it";
-  const std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<unsigned char> b(size_t(std::max<std::streamoff>(in.tellg(), 0)));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(b.data()), std::streamsize(b.size()))) return "cannot read it";
   const size_t n = b.size();
   auto inside = [n](uint64_t at, uint64_t length) { return at <= n && length <= n - at; };
 
