@@ -82,6 +82,25 @@ std::string encode_utf8(const std::u32string& text) {
   return out;
 }
 
+std::vector<std::string> corpus_text_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    if (fs::is_regular_file(path)) {
+      files.push_back(path);
+    } else if (fs::is_directory(path)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::directory_iterator(path))
+        if (entry.is_regular_file() && entry.path().extension() == ".txt") found.push_back(entry.path().string());
+      if (found.empty()) throw DataError(path + ": a folder without .txt files");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      throw DataError(path + ": no such file or folder");
+    }
+  }
+  return files;
+}
+
 CharCorpus build_char_corpus(const std::vector<std::string>& files, double val_fraction) {
   if (files.empty()) throw DataError("a character corpus needs at least one text file");
   if (!(val_fraction > 0 && val_fraction < 1))

@@ -31,6 +31,10 @@ struct CharCorpus {
 std::u32string decode_utf8(const std::string& bytes, const std::string& source);
 std::string encode_utf8(const std::u32string& text);
 
+// The text files `paths` name: a file as it is, a folder as its *.txt files sorted by name; in
+// the order given. DataError for a path that does not exist or a folder without .txt files.
+std::vector<std::string> corpus_text_files(const std::vector<std::string>& paths);
+
 // Reads `files` in the order given (the caller decides it; `mindt lm data` sorts them), drops
 // carriage returns, joins them with one blank line between, and splits. DataError for a missing,
 // empty or non-UTF-8 file, or a split leaving either part empty.

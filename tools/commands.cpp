@@ -275,6 +275,18 @@ const std::vector<CommandSpec>& all_commands() {
         {"id", "DATASET_ID", "a Minari output's dataset_id (default: mindt/ENV/<OUT's name>-v0)", ""},
         {"algorithm", "NAME", "a Minari output's algorithm_name (default: metadata/algorithm)", ""}},
        run_data_convert},
+      {"lm data",
+       "build a character corpus for the language model from UTF-8 text files",
+       "mindt lm data TEXT... [--out DIR] [--val-fraction F] [--if-absent]",
+       "Reads each TEXT (a file, or a folder: its .txt files sorted by name) in the order given, drops\n"
+       "carriage returns, joins them with a blank line between, and splits the characters: the first\n"
+       "part trains, the last F validates (nanoGPT's shakespeare_char split). The vocabulary is every\n"
+       "character that occurs. Writes DIR/train.txt, val.txt and corpus.json, atomically. Text that is\n"
+       "not UTF-8 is an error naming the file and byte.",
+       {{"out", "DIR", "the corpus folder; must not exist", "data/char-corpus"},
+        {"val-fraction", "F", "the share of characters kept for validation, at the end", "0.1"},
+        {"if-absent", "", "do nothing when DIR exists", ""}},
+       run_lm_data},
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",

@@ -15,6 +15,7 @@ int run_sac_train(const ParsedArgs& args);
 int run_sac_eval(const ParsedArgs& args);
 int run_sweep(const ParsedArgs& args);
 int run_copytask(const ParsedArgs& args);
+int run_lm_data(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {

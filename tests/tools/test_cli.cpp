@@ -1,12 +1,14 @@
 // The `mindt` command line as a user meets it: help, errors and exit codes, `config show`, and the
 // JSON of `bench scan` on a tiny problem.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sstream>
 
 #include <filesystem>
 #include <fstream>
 
+#include "datasets/char_corpus.h"
 #include "datasets/d4rl_dataset.h"
 #include "tests/datasets/fixtures.h"
 #include "tests/expect_text.h"
@@ -88,6 +90,34 @@ TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   r = run({"bench", "scan", "--batch"});
   EXPECT_EQ(r.code, 2);
   EXPECT_HAS(r.err, "--batch needs a value");
+}
+
+TEST(Cli, LmDataBuildsACorpusOnceAndExplainsBadText) {
+  const std::string dir = ::testing::TempDir() + "/lm_data_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir + "/texts");
+  std::ofstream(dir + "/texts/b.txt") << "ROMEO:\nBut soft!\n";
+  std::ofstream(dir + "/texts/a.txt") << "JULIET:\nAy me!\n";
+  std::ofstream(dir + "/texts/notes.md") << "not a .txt file";
+  Result r = run({"lm", "data", dir + "/texts", "--out", dir + "/corpus", "--val-fraction", "0.2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "wrote " + dir + "/corpus: 34 characters (train 27, validation 7)");
+  EXPECT_HAS(r.out, "from 2 files");
+  const datasets::CharCorpus corpus = datasets::read_char_corpus(dir + "/corpus");
+  EXPECT_EQ(datasets::encode_utf8(corpus.train + corpus.val),
+            "JULIET:\nAy me!\n\n\nROMEO:\nBut soft!\n");  // a before b
+  r = run({"lm", "data", dir + "/texts", "--out", dir + "/corpus"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, dir + "/corpus exists; choose another --out");
+  r = run({"lm", "data", dir + "/texts", "--out", dir + "/corpus", "--if-absent"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::ofstream(dir + "/latin1.txt") << "caf\xE9";
+  r = run({"lm", "data", dir + "/latin1.txt", "--out", dir + "/other"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, dir + "/latin1.txt: not UTF-8 text (a malformed sequence at byte 3)");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/other"));
+  EXPECT_EQ(run({"lm", "data"}).code, 2);
+  EXPECT_EQ(run({"lm", "data", dir + "/texts", "--val-fraction", "most"}).code, 2);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, ConfigShowAppliesOverridesAndReportsErrors) {
