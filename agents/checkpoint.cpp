@@ -10,7 +10,6 @@
 
 #include "agents/archive_file.h"
 #include "common/errors.h"
-#include "common/zip_check.h"
 
 namespace mindt {
 namespace {
@@ -68,8 +67,6 @@ void read_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
   }
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // Runs `read`, turning what LibTorch's unpickler and the config parser throw on a damaged file
 // (c10::Error, torch::jit::ErrorReport, std::runtime_error, ConfigError) into a CheckpointError
 // naming the file: users see one kind of error, and it says which file.
@@ -83,10 +80,8 @@ auto translating_errors(const std::string& source, Read&& read) -> decltype(read
     throw CheckpointError(e.what());  // it names the source already
   } catch (const std::bad_alloc&) {
     throw CheckpointError(source + ": damaged checkpoint (it describes a model too large to build)");
-  } catch (const c10::Error& e) {
-    throw CheckpointError(source + ": damaged checkpoint (" + first_line(e.what_without_backtrace()) + ")");
-  } catch (const std::exception& e) {
-    throw CheckpointError(source + ": damaged checkpoint (" + first_line(e.what()) + ")");
+  } catch (const std::exception& e) {  // c10::Error, torch::jit::ErrorReport, std::runtime_error
+    throw CheckpointError(source + ": damaged checkpoint (" + error_text(e) + ")");
   }
 }
 
@@ -178,16 +173,16 @@ LoadedModel read_model(torch::serialize::InputArchive& archive, const std::strin
 
 void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive, const c10::Device& device) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such checkpoint file");
-  if (const std::string damage = zip_damage(path); !damage.empty())
-    throw CheckpointError(path + ": not a mindt checkpoint, or a damaged one (" + damage + ")");
+  std::string damage;
   try {
-    archive.load_from(path, device);
+    damage = load_checked_archive(path, archive, device);
   } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " +
-                          first_line(e.what_without_backtrace()) + ")");
+    throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " + error_text(e) +
+                          ")");
   } catch (const std::exception& e) {  // the unpickler's own errors on a damaged archive
-    throw CheckpointError(path + ": damaged checkpoint (" + first_line(e.what()) + ")");
+    throw CheckpointError(path + ": damaged checkpoint (" + error_text(e) + ")");
   }
+  if (!damage.empty()) throw CheckpointError(path + ": not a mindt checkpoint, or a damaged one (" + damage + ")");
 }
 
 void save_model(const std::string& path, DecisionModel& model, const config::Config& config) {

@@ -30,7 +30,7 @@ const CrcTables& crc_tables() {
 }
 
 // Little-endian fields at an offset the caller has checked lies inside the buffer.
-uint64_t field(const std::vector<unsigned char>& b, size_t at, int bytes) {
+uint64_t field(const unsigned char* b, size_t at, int bytes) {
   uint64_t v = 0;
   for (int i = bytes - 1; i >= 0; --i) v = v << 8 | b[at + size_t(i)];
   return v;
@@ -60,7 +60,10 @@ std::string zip_damage(const std::string& path) {
   std::vector<unsigned char> b(size_t(std::max<std::streamoff>(in.tellg(), 0)));
   in.seekg(0);
   if (!in.read(reinterpret_cast<char*>(b.data()), std::streamsize(b.size()))) return "cannot read it";
-  const size_t n = b.size();
+  return zip_damage(b.data(), b.size());
+}
+
+std::string zip_damage(const unsigned char* b, size_t n) {
   auto inside = [n](uint64_t at, uint64_t length) { return at <= n && length <= n - at; };
 
   // The end-of-central-directory record: the last 22+ bytes, before a comment of up to 64 KiB.
@@ -86,7 +89,7 @@ std::string zip_damage(const std::string& path) {
                    extra_length = field(b, at + 30, 2), comment_length = field(b, at + 32, 2);
     uint64_t size = field(b, at + 20, 4), local = field(b, at + 42, 4);
     if (!inside(at + 46, name_length + extra_length + comment_length)) return "its central directory is damaged";
-    const std::string name(b.begin() + long(at + 46), b.begin() + long(at + 46 + name_length));
+    const std::string name(reinterpret_cast<const char*>(b + at + 46), name_length);
     // Zip64 extra field: the 64-bit sizes and offset, present for each 32-bit field saturated at 0xFFFFFFFF.
     for (uint64_t x = at + 46 + name_length; x + 4 <= at + 46 + name_length + extra_length;) {
       const uint64_t id = field(b, x, 2), length = field(b, x + 2, 2);
@@ -105,7 +108,7 @@ std::string zip_damage(const std::string& path) {
     if (!inside(local, 30) || field(b, local, 4) != kLocalHeader) return "entry '" + name + "' is out of place";
     const uint64_t data = local + 30 + field(b, local + 26, 2) + field(b, local + 28, 2);
     if (!inside(data, size)) return "entry '" + name + "' runs past the end of the file (truncated?)";
-    if (method == 0 && crc32(b.data() + data, size) != crc) return "entry '" + name + "' fails its CRC-32 check";
+    if (method == 0 && crc32(b + data, size) != crc) return "entry '" + name + "' fails its CRC-32 check";
     at += 46 + name_length + extra_length + comment_length;
   }
   return "";

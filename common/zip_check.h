@@ -14,6 +14,9 @@ namespace mindt {
 // inside the file. Entries stored compressed (LibTorch writes none) are left to the reader.
 // Zip64 archives (over 4 GiB) are read through their zip64 records.
 std::string zip_damage(const std::string& path);
+// The same for an archive already in memory (a loader that reads the file once, checks it, and
+// hands the same bytes to LibTorch).
+std::string zip_damage(const unsigned char* data, size_t size);
 
 // CRC-32 (the zip/PNG polynomial), continued from `crc` (0 to start).
 uint32_t crc32(const void* data, size_t size, uint32_t crc = 0);

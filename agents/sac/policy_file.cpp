@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "agents/archive_file.h"
-#include "common/zip_check.h"
 
 namespace mindt::sac {
 namespace {
@@ -26,8 +25,6 @@ T read_value(torch::serialize::InputArchive& archive, const std::string& path, c
   throw PolicyFileError(path + ": " + key + " has the wrong type");
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // Every weight is stored in the file (float32), so sizes asking for more than it holds are damage,
 // refused before a network that could exhaust memory is built.
 void check_policy_fits_file(const std::string& path, int64_t obs_dim, int64_t act_dim, int64_t hidden) {
@@ -44,7 +41,8 @@ void check_policy_fits_file(const std::string& path, int64_t obs_dim, int64_t ac
 
 LoadedPolicy read_policy(const std::string& path) {
   torch::serialize::InputArchive archive;
-  archive.load_from(path);
+  if (const std::string damage = load_checked_archive(path, archive); !damage.empty())
+    throw PolicyFileError(path + ": not a mindt policy file, or a damaged one (" + damage + ")");
   if (read_value<int64_t>(archive, path, "mindt/format") != kPolicyFormat ||
       read_value<std::string>(archive, path, "mindt/kind") != "sac_policy") {
     throw PolicyFileError(path + ": not a SAC policy file of format " + std::to_string(kPolicyFormat));
@@ -93,8 +91,6 @@ void save_policy_file(const std::string& path, TanhGaussianPolicy& policy, const
 
 LoadedPolicy load_policy_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw PolicyFileError(path + ": no such policy file");
-  if (const std::string damage = zip_damage(path); !damage.empty())
-    throw PolicyFileError(path + ": not a mindt policy file, or a damaged one (" + damage + ")");
   // What LibTorch throws on a damaged archive (c10::Error, the unpickler's own errors) becomes a
   // PolicyFileError naming the file.
   try {
@@ -102,9 +98,9 @@ LoadedPolicy load_policy_file(const std::string& path) {
   } catch (const PolicyFileError&) {
     throw;
   } catch (const c10::Error& e) {
-    throw PolicyFileError(path + ": not a mindt policy file (" + first_line(e.what_without_backtrace()) + ")");
+    throw PolicyFileError(path + ": not a mindt policy file (" + error_text(e) + ")");
   } catch (const std::exception& e) {
-    throw PolicyFileError(path + ": damaged policy file (" + first_line(e.what()) + ")");
+    throw PolicyFileError(path + ": damaged policy file (" + error_text(e) + ")");
   }
 }
 
