@@ -72,6 +72,23 @@ void write_atomically(const std::string& path, const std::function<void(const st
   sync_path(parent_dir(path), true);
 }
 
+void write_folder_atomically(const std::string& dir, const std::function<void(const std::string&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
+  remove_stale_temporaries(dir);
+  fs::remove_all(temporary);
+  try {
+    fs::create_directories(temporary);
+    write(temporary.string());
+    if (!fs::path(dir).parent_path().empty()) fs::create_directories(fs::path(dir).parent_path());
+    fs::rename(temporary, dir);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(temporary, ignored);
+    throw;
+  }
+}
+
 void write_text_atomically(const std::string& path, const std::string& text) {
   write_atomically(path, [&](const std::string& temporary) {
     std::ofstream out(temporary, std::ios::binary);

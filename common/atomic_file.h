@@ -18,6 +18,11 @@ void write_atomically(const std::string& path, const std::function<void(const st
 // leaves no litter beside its outputs.
 void remove_stale_temporaries(const std::string& path);
 
+// write_atomically for a folder (a Minari dataset, a corpus): write(temporary_folder) fills a fresh
+// folder beside `dir`, which is then renamed to `dir` whole, so readers see all of it or nothing.
+// If write throws, the temporary folder is removed and the exception propagates. `dir` must not exist.
+void write_folder_atomically(const std::string& dir, const std::function<void(const std::string&)>& write);
+
 // write_atomically for text: throws (leaving `path` untouched) when the text cannot be written in
 // full, e.g. on a full disk.
 void write_text_atomically(const std::string& path, const std::string& text);

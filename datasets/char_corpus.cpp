@@ -1,7 +1,5 @@
 #include "datasets/char_corpus.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -127,11 +125,8 @@ CharCorpus build_char_corpus(const std::vector<std::string>& files, double val_f
 
 void write_char_corpus(const std::string& dir, const CharCorpus& c) {
   if (fs::exists(dir)) throw DataError(dir + ": already exists; choose another output or remove it");
-  const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
-  remove_stale_temporaries(dir);
-  fs::remove_all(temporary);
-  try {
-    fs::create_directories(temporary);
+  write_folder_atomically(dir, [&](const std::string& temporary_dir) {
+    const fs::path temporary(temporary_dir);
     write_text_atomically((temporary / "train.txt").string(), encode_utf8(c.train));
     write_text_atomically((temporary / "val.txt").string(), encode_utf8(c.val));
     json::Writer w;
@@ -141,12 +136,7 @@ void write_char_corpus(const std::string& dir, const CharCorpus& c) {
     w.end_array().field("val_fraction", c.val_fraction);
     w.field("train_characters", int64_t(c.train.size())).field("val_characters", int64_t(c.val.size()));
     write_text_atomically((temporary / "corpus.json").string(), w.end_object().str() + "\n");
-    fs::rename(temporary, dir);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(temporary, ignored);
-    throw;
-  }
+  });
 }
 
 CharCorpus read_char_corpus(const std::string& dir) {

@@ -1,7 +1,5 @@
 #include "datasets/minari_io.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -257,10 +255,9 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
                     "next_observations (read D4RL files with them; v0 files have none)");
   }
   const std::vector<Episode> episodes = split_episodes(d.terminals, d.timeouts, d.rewards);
-  const fs::path temporary = dir + ".tmp." + std::to_string(::getpid());
-  remove_stale_temporaries(dir);
-  fs::remove_all(temporary);
-  try {
+  // A folder renamed whole: readers see all of it or nothing.
+  write_folder_atomically(dir, [&](const std::string& temporary_dir) {
+    const fs::path temporary(temporary_dir);
     fs::create_directories(temporary / "data");
     {
       H5File file = H5File::create((temporary / "data" / "main_data.hdf5").string());
@@ -303,13 +300,7 @@ void write_minari(const std::string& dir, const D4rlDataset& d, const MinariInfo
       m.field("num_episodes_average_score", int64_t{100});
     }
     write_text_atomically((temporary / "data" / "metadata.json").string(), m.end_object().str());
-    if (!fs::path(dir).parent_path().empty()) fs::create_directories(fs::path(dir).parent_path());
-    fs::rename(temporary, dir);  // a folder renamed whole: readers see all of it or nothing
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(temporary, ignored);
-    throw;
-  }
+  });
 }
 
 std::optional<std::pair<double, double>> minari_reference_scores(const std::string& path_or_id) {
