@@ -8,82 +8,11 @@
 #include <new>
 #include <sstream>
 
+#include "agents/archive_fields.h"
 #include "agents/archive_file.h"
-#include "common/errors.h"
 
 namespace mindt {
 namespace {
-
-std::string tensor_names(torch::nn::Module& model) {
-  std::string names;
-  for (const auto& p : model.named_parameters()) names += p.key() + "\n";
-  for (const auto& b : model.named_buffers()) names += b.key() + "\n";
-  return names;
-}
-
-c10::IValue read_value(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source) {
-  c10::IValue value;
-  if (!archive.try_read(key, value)) throw CheckpointError(source + ": not a mindt checkpoint (no '" + key + "')");
-  return value;
-}
-
-std::string read_string(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source) {
-  const c10::IValue value = read_value(archive, key, source);
-  if (!value.isString()) throw CheckpointError(source + ": '" + key + "' must be a string");
-  return value.toStringRef();
-}
-
-int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source) {
-  const c10::IValue value = read_value(archive, key, source);
-  if (!value.isInt()) throw CheckpointError(source + ": '" + key + "' must be an integer");
-  return value.toInt();
-}
-
-// Module::load would silently adopt a stored tensor of another shape; this checks every one.
-void read_module(torch::serialize::InputArchive& archive, torch::nn::Module& module, const std::string& prefix,
-                 const std::string& source) {
-  torch::NoGradGuard no_grad;
-  auto copy_in = [&](const std::string& name, at::Tensor& target, bool is_buffer) {
-    at::Tensor stored;
-    if (!archive.try_read(name, stored, is_buffer)) {
-      throw CheckpointError(source + ": tensor '" + prefix + name + "' is missing");
-    }
-    if (stored.sizes() != target.sizes()) {
-      std::ostringstream message;
-      message << source << ": tensor '" << prefix << name << "' has shape " << stored.sizes() << ", the model expects "
-              << target.sizes();
-      throw CheckpointError(message.str());
-    }
-    target.copy_(stored);
-  };
-  for (auto& p : module.named_parameters(/*recurse=*/false)) copy_in(p.key(), p.value(), false);
-  for (auto& b : module.named_buffers(/*recurse=*/false)) copy_in(b.key(), b.value(), true);
-  for (const auto& child : module.named_children()) {
-    torch::serialize::InputArchive nested;
-    if (!archive.try_read(child.key(), nested)) {
-      throw CheckpointError(source + ": module '" + prefix + child.key() + "' is missing");
-    }
-    read_module(nested, *child.value(), prefix + child.key() + ".", source);
-  }
-}
-
-// Runs `read`, turning what LibTorch's unpickler and the config parser throw on a damaged file
-// (c10::Error, torch::jit::ErrorReport, std::runtime_error, ConfigError) into a CheckpointError
-// naming the file: users see one kind of error, and it says which file.
-template <class Read>
-auto translating_errors(const std::string& source, Read&& read) -> decltype(read()) {
-  try {
-    return read();
-  } catch (const CheckpointError&) {
-    throw;
-  } catch (const ConfigError& e) {
-    throw CheckpointError(e.what());  // it names the source already
-  } catch (const std::bad_alloc&) {
-    throw CheckpointError(source + ": damaged checkpoint (it describes a model too large to build)");
-  } catch (const std::exception& e) {  // c10::Error, torch::jit::ErrorReport, std::runtime_error
-    throw CheckpointError(source + ": damaged checkpoint (" + error_text(e) + ")");
-  }
-}
 
 // Every parameter of a model is stored in its checkpoint (float32), so a config asking for more
 // than the file holds is damaged, and building it could exhaust memory before any shape check.
@@ -169,20 +98,6 @@ LoadedModel read_model(torch::serialize::InputArchive& archive, const std::strin
     loaded.model->to(device);
     return loaded;
   });
-}
-
-void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive, const c10::Device& device) {
-  if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such checkpoint file");
-  std::string damage;
-  try {
-    damage = load_checked_archive(path, archive, device);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": not a mindt checkpoint (cannot read it as a LibTorch archive: " + error_text(e) +
-                          ")");
-  } catch (const std::exception& e) {  // the unpickler's own errors on a damaged archive
-    throw CheckpointError(path + ": damaged checkpoint (" + error_text(e) + ")");
-  }
-  if (!damage.empty()) throw CheckpointError(path + ": not a mindt checkpoint, or a damaged one (" + damage + ")");
 }
 
 void save_model(const std::string& path, DecisionModel& model, const config::Config& config) {

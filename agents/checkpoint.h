@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "agents/archive_fields.h"
 #include "agents/decision_model.h"
 #include "configs/config.h"
 
@@ -28,10 +29,6 @@ class OutputArchive;
 namespace mindt {
 
 inline constexpr int64_t kCheckpointFormat = 1;
-
-struct CheckpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct LoadedModel {
   config::Config config;
@@ -49,9 +46,5 @@ void load_weights(const std::string& path, DecisionModel& model);
 void write_model(torch::serialize::OutputArchive& archive, DecisionModel& model, const config::Config& config);
 LoadedModel read_model(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device);
 void read_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model);
-// Opens `path` as an archive with its tensors on `device` (a resumed optimizer's state must be where
-// its parameters are); CheckpointError when it is missing or not a checkpoint.
-void open_checkpoint(const std::string& path, torch::serialize::InputArchive& archive,
-                     const c10::Device& device = c10::Device(c10::kCPU));
 
 }  // namespace mindt

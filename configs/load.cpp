@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "configs/config.h"
+#include "configs/lm_config.h"
 #include "configs/sac_config.h"
 #include "configs/schema.h"
 
@@ -48,7 +49,7 @@ void apply_override(YAML::Node& root, const std::string& text, Sources& sources)
 
 namespace {
 
-// Every config type (Config, SacConfig) is read the same way: YAML → overrides → visit → checks.
+// Every config type (Config, SacConfig, LmConfig) is read the same way: YAML → overrides → visit → checks.
 template <class C>
 C parse_as(const std::string& yaml_text, const std::string& source, const std::vector<std::string>& overrides) {
   YAML::Node root;
@@ -110,5 +111,16 @@ SacConfig load_sac_config(const std::string& path, const std::vector<std::string
 }
 
 std::string to_yaml(SacConfig& config) { return yaml_of(config); }
+
+LmConfig parse_lm_config(const std::string& yaml_text, const std::string& source,
+                         const std::vector<std::string>& overrides) {
+  return parse_as<LmConfig>(yaml_text, source, overrides);
+}
+
+LmConfig load_lm_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_lm_config(read_text(path), path, overrides);
+}
+
+std::string to_yaml(LmConfig& config) { return yaml_of(config); }
 
 }  // namespace mindt::config

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace mindt::datasets {
 
 struct CorpusSource {
@@ -25,11 +27,6 @@ struct CharCorpus {
   std::vector<CorpusSource> sources;
   double val_fraction = 0.1;
 };
-
-// UTF-8 → code points; a DataError naming `source` and the byte offset of the first malformed,
-// overlong or surrogate sequence.
-std::u32string decode_utf8(const std::string& bytes, const std::string& source);
-std::string encode_utf8(const std::u32string& text);
 
 // The text files `paths` name: a file as it is, a folder as its *.txt files sorted by name; in
 // the order given. DataError for a path that does not exist or a folder without .txt files.

@@ -287,6 +287,20 @@ const std::vector<CommandSpec>& all_commands() {
         {"val-fraction", "F", "the share of characters kept for validation, at the end", "0.1"},
         {"if-absent", "", "do nothing when DIR exists", ""}},
        run_lm_data},
+      {"lm train",
+       "train a character-level language model with any backbone (the minRNN paper's Shakespeare experiment)",
+       "mindt lm train CONFIG [--set key.path=value ...] [--out RUN_DIR] | --resume RUN_DIR",
+       "Trains next-character prediction on a corpus from `mindt lm data` (config key data) with the\n"
+       "backbone model.backbone under a token embedding and an output head, nanoGPT's way: random windows\n"
+       "of model.context_len characters, AdamW with warm-up and cosine decay, the training and validation\n"
+       "losses estimated every train.eval_every steps. Writes RUN_DIR/config.yaml, log.jsonl,\n"
+       "checkpoint.pt and best.pt (the model at its lowest validation loss). Ctrl-C checkpoints and stops;\n"
+       "--resume continues exactly. Presets: configs/lm-shakespeare/.",
+       {{"set", "key.path=value", "override one key (repeatable), e.g. --set model.backbone=mingru", "", true},
+        {"out", "RUN_DIR", "the run directory (default: runs/lm-<preset>-seed<seed>)", ""},
+        {"resume", "RUN_DIR", "continue the run in RUN_DIR from its checkpoint", ""},
+        {"quiet", "", "no progress line", ""}},
+       run_lm_train},
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",

@@ -16,6 +16,7 @@ int run_sac_eval(const ParsedArgs& args);
 int run_sweep(const ParsedArgs& args);
 int run_copytask(const ParsedArgs& args);
 int run_lm_data(const ParsedArgs& args);
+int run_lm_train(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {

@@ -1,12 +1,59 @@
-// `mindt lm data TEXT…`: a character corpus for the language-model experiment, built from UTF-8
-// text files or folders of them (datasets/char_corpus.h does the work).
+// `mindt lm …`: the character-level language-model experiment (issue 24). `lm data` builds a
+// corpus (datasets/char_corpus.h), `lm train` trains on it (agents/lm_trainer.h).
 #include <filesystem>
 #include <iostream>
 
+#include "agents/lm_trainer.h"
 #include "datasets/char_corpus.h"
+#include "tools/cli/ctrl_c.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
+namespace {
+
+// runs/lm-<config's folder>-<config's name>-seed<seed>, e.g. runs/lm-shakespeare-cpu-mingru-seed0.
+std::string default_lm_run_dir(const std::string& config_path, const config::LmConfig& config) {
+  const std::filesystem::path p(config_path);
+  std::string name = p.stem().string();
+  const std::string folder = p.parent_path().filename().string();
+  if (!folder.empty() && folder != "configs" && folder != ".") name = folder + "-" + name;
+  if (name.rfind("lm-", 0) != 0) name = "lm-" + name;
+  return "runs/" + name + "-seed" + std::to_string(config.seed);
+}
+
+}  // namespace
+
+int run_lm_train(const ParsedArgs& args) {
+  LmTrainOptions options;
+  config::LmConfig config;
+  if (auto resume = args.value("resume")) {
+    if (!args.positionals().empty())
+      throw UsageError("mindt lm train: give either CONFIG or --resume RUN_DIR, not both");
+    options.resume = true;
+    options.run_dir = *resume;
+    config = load_lm_run_config(*resume, args.values("set"));
+  } else {
+    if (args.positionals().size() != 1)
+      throw UsageError("mindt lm train: expected one CONFIG file (or --resume RUN_DIR)");
+    config = config::load_lm_config(args.positionals()[0], args.values("set"));
+    options.run_dir = args.value_or("out", default_lm_run_dir(args.positionals()[0], config));
+  }
+  options.progress = !args.flag("quiet");
+  LmTrainResult result;
+  {
+    CtrlC ctrl_c;
+    options.should_stop = CtrlC::requested;
+    result = train_lm(config, options);
+  }
+  if (result.interrupted) {
+    std::cerr << "interrupted at step " << result.steps_done << "; checkpoint " << result.checkpoint
+              << "\nresume with: mindt lm train --resume " << options.run_dir << "\n";
+    return 130;
+  }
+  std::cout << "trained " << result.steps_done << " steps; best validation loss " << result.best_val_loss << " at step "
+            << result.best_step << "; model " << options.run_dir << "/best.pt\n";
+  return 0;
+}
 
 int run_lm_data(const ParsedArgs& args) {
   if (args.positionals().empty()) throw UsageError("mindt lm data: expected at least one TEXT file or folder");

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "configs/config.h"
+#include "configs/lm_config.h"
 #include "tests/expect_text.h"
 
 namespace mindt::config {
@@ -121,7 +122,7 @@ namespace {
 TEST(Presets, EveryPresetLoadsAndOnlyTheBackboneDiffers) {
   int presets = 0;
   for (const auto& folder : std::filesystem::directory_iterator(std::string(MINDT_SOURCE_DIR) + "/configs")) {
-    if (!folder.is_directory()) continue;
+    if (!folder.is_directory() || folder.path().filename().string().rfind("lm-", 0) == 0) continue;
     std::string reference_yaml;
     for (const char* backbone : {"transformer", "mingru", "minlstm"}) {
       const std::string path = folder.path().string() + "/" + backbone + ".yaml";
@@ -145,6 +146,56 @@ TEST(Presets, EveryPresetLoadsAndOnlyTheBackboneDiffers) {
     }
   }
   EXPECT_EQ(presets, 54);  // D4RL's 9 experiments and Minari's 9, 3 backbones each
+}
+
+// The language-model presets (configs/lm-*/): one per backbone of the paper's figure, differing
+// only in model.backbone, the full one being exactly nanoGPT's shakespeare_char setting.
+TEST(Presets, LanguageModelPresetsDifferOnlyInTheBackbone) {
+  for (const char* folder : {"lm-shakespeare", "lm-shakespeare-cpu"}) {
+    std::string reference_yaml;
+    for (const char* backbone : {"transformer", "mingru", "minlstm", "mamba"}) {
+      const std::string path = std::string(MINDT_SOURCE_DIR) + "/configs/" + folder + "/" + backbone + ".yaml";
+      LmConfig c = load_lm_config(path);
+      EXPECT_EQ(c.model.backbone, backbone);
+      EXPECT_EQ(c.data, "data/shakespeare-char") << path;
+      c.model.backbone = "transformer";
+      if (reference_yaml.empty()) reference_yaml = to_yaml(c);
+      EXPECT_EQ(to_yaml(c), reference_yaml) << path << " differs from its transformer preset beyond model.backbone";
+    }
+  }
+  const LmConfig full = load_lm_config(std::string(MINDT_SOURCE_DIR) + "/configs/lm-shakespeare/transformer.yaml");
+  EXPECT_EQ(full.model.n_layers, 6);
+  EXPECT_EQ(full.model.transformer.n_heads, 6);
+  EXPECT_EQ(full.model.embed_dim, 384);
+  EXPECT_EQ(full.model.context_len, 256);
+  EXPECT_DOUBLE_EQ(full.model.dropout, 0.2);
+  EXPECT_EQ(full.train.batch_size, 64);
+  EXPECT_EQ(full.train.steps, 5000);
+  EXPECT_DOUBLE_EQ(full.train.lr, 1e-3);
+  EXPECT_DOUBLE_EQ(full.train.min_lr, 1e-4);
+  EXPECT_DOUBLE_EQ(full.train.beta2, 0.99);
+}
+
+TEST(LmConfig, WrongKeysAndTypesNameTheFileAndKey) {
+  auto error_of_lm = [](const std::string& yaml, const std::vector<std::string>& overrides = {}) -> std::string {
+    try {
+      parse_lm_config(yaml, "lm.yaml", overrides);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string backbone = error_of_lm("model: {backbone: rwkv}");
+  EXPECT_HAS(backbone, "lm.yaml");
+  EXPECT_HAS(backbone, "model.backbone");
+  EXPECT_HAS(error_of_lm("train: {stepz: 3}"), "train.stepz");
+  EXPECT_HAS(error_of_lm("model: {tie_weights: maybe}"), "model.tie_weights");
+  EXPECT_HAS(error_of_lm("", {"train.eval_batches=0"}), "train.eval_batches");
+  LmConfig c = parse_lm_config("model: {backbone: mamba}\ntrain: {min_lr: 0}", "x.yaml");
+  EXPECT_EQ(to_yaml(c), [&] {
+    LmConfig again = parse_lm_config(to_yaml(c), "again.yaml");
+    return to_yaml(again);
+  }());
 }
 
 }  // namespace

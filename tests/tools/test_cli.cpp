@@ -103,7 +103,7 @@ TEST(Cli, LmDataBuildsACorpusOnceAndExplainsBadText) {
   EXPECT_HAS(r.out, "wrote " + dir + "/corpus: 34 characters (train 27, validation 7)");
   EXPECT_HAS(r.out, "from 2 files");
   const datasets::CharCorpus corpus = datasets::read_char_corpus(dir + "/corpus");
-  EXPECT_EQ(datasets::encode_utf8(corpus.train + corpus.val),
+  EXPECT_EQ(encode_utf8(corpus.train + corpus.val),
             "JULIET:\nAy me!\n\n\nROMEO:\nBut soft!\n");  // a before b
   r = run({"lm", "data", dir + "/texts", "--out", dir + "/corpus"});
   EXPECT_EQ(r.code, 1);
