@@ -20,18 +20,18 @@ LanguageModelImpl::LanguageModelImpl(const config::LmModelConfig& model, int64_t
   // GPT-2's initialisation, as the backbone's own layers have it.
   torch::NoGradGuard no_grad;
   tokens_->weight.normal_(0.0, 0.02);
-  if (positions_) positions_->weight.normal_(0.0, 0.02);
-  if (head_) head_->weight.normal_(0.0, 0.02);
+  if (!positions_.is_empty()) positions_->weight.normal_(0.0, 0.02);
+  if (!head_.is_empty()) head_->weight.normal_(0.0, 0.02);
 }
 
 at::Tensor LanguageModelImpl::logits(const at::Tensor& hidden) {
-  return head_ ? head_->forward(hidden) : at::linear(hidden, tokens_->weight);
+  return !head_.is_empty() ? head_->forward(hidden) : at::linear(hidden, tokens_->weight);
 }
 
 at::Tensor LanguageModelImpl::forward(const at::Tensor& tokens) {
   TORCH_CHECK(tokens.dim() == 2, "language model: tokens must be [batch, length]");
   at::Tensor x = tokens_->forward(tokens);
-  if (positions_) {
+  if (!positions_.is_empty()) {
     const int64_t length = tokens.size(1);
     TORCH_CHECK(length <= config_.context_len, "language model: a window of ", length,
                 " characters is longer than the transformer's context_len (", config_.context_len, ")");
@@ -45,7 +45,7 @@ GenerationState LanguageModelImpl::initial_state(int64_t batch) { return {backbo
 at::Tensor LanguageModelImpl::step(const at::Tensor& token, GenerationState& state) {
   TORCH_CHECK(token.dim() == 1, "language model: step takes one token per sequence, [batch]");
   at::Tensor x = tokens_->forward(token);
-  if (positions_) {
+  if (!positions_.is_empty()) {
     TORCH_CHECK(state.position < config_.context_len, "language model: the transformer's context of ",
                 config_.context_len, " characters is full");
     x = x + positions_->weight[state.position];

@@ -38,7 +38,7 @@ class LanguageModelImpl : public torch::nn::Module {
 
   // Whether a window must fit context_len (the transformer's position table); the recurrent
   // backbones run on past it.
-  bool has_position_limit() const { return positions_.ptr() != nullptr; }
+  bool has_position_limit() const { return !positions_.is_empty(); }
   const config::LmModelConfig& config() const { return config_; }
   int64_t vocab_size() const { return vocab_size_; }
 

@@ -63,9 +63,9 @@ torch::optim::AdamW make_optimizer(LanguageModelImpl& model, const config::LmTra
   return torch::optim::AdamW(groups, torch::optim::AdamWOptions(t.lr));
 }
 
-std::u32string check_corpus_vocab(const std::u32string& corpus, const std::u32string& checkpoint,
-                                  const std::string& corpus_dir, const std::string& checkpoint_path) {
-  if (corpus == checkpoint) return corpus;
+void check_corpus_vocab(const std::u32string& corpus, const std::u32string& checkpoint, const std::string& corpus_dir,
+                        const std::string& checkpoint_path) {
+  if (corpus == checkpoint) return;
   throw DataError(corpus_dir + ": its vocabulary (" + std::to_string(corpus.size()) + " characters) is not the one " +
                   checkpoint_path + " was trained with (" + std::to_string(checkpoint.size()) +
                   "): the corpus changed since the run started; rebuild the corpus the run used, or start a new run");
@@ -143,9 +143,9 @@ class LmRun {
   std::pair<int64_t, double> restore(const std::string& path) {
     torch::serialize::InputArchive archive;
     open_checkpoint(path, archive, device_);
+    const LoadedLm stored = read_lm(archive, path, device_);
+    check_corpus_vocab(tokenizer_.vocab(), stored.vocab, config_.data, path);
     return translating_errors(path, [&] {
-      const LoadedLm stored = read_lm(archive, path, device_);
-      check_corpus_vocab(tokenizer_.vocab(), stored.vocab, config_.data, path);
       {
         torch::NoGradGuard no_grad;
         auto mine = model_->named_parameters();

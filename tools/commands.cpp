@@ -301,6 +301,30 @@ const std::vector<CommandSpec>& all_commands() {
         {"resume", "RUN_DIR", "continue the run in RUN_DIR from its checkpoint", ""},
         {"quiet", "", "no progress line", ""}},
        run_lm_train},
+      {"lm sample",
+       "generate text from a trained language model, one character at a time",
+       "mindt lm sample CHECKPOINT|RUN_DIR [--prompt TEXT] [--characters N] [--temperature T] [--top-k K]",
+       "Loads a `mindt lm train` checkpoint (a RUN_DIR means its best.pt), reads the prompt and prints it\n"
+       "with the characters the model writes after it, as they come. The recurrent backbones generate in\n"
+       "step mode, O(1) per character; the transformer with a KV cache, rebuilt from the last half of its\n"
+       "context when the cache is full.",
+       {{"prompt", "TEXT", "the text to continue (default: a newline)", ""},
+        {"characters", "N", "characters to generate", "500"},
+        {"temperature", "T", "divides the logits; lower is more conservative", "0.8"},
+        {"top-k", "K", "sample among the K likeliest characters (0: all)", "200"},
+        {"seed", "S", "seed of the sampling", "1337"},
+        {"device", "auto|cpu|cuda", "where to run", "cpu"}},
+       run_lm_sample},
+      {"lm report",
+       "the paper's language-model table from lm runs: best validation loss, its step, wall time",
+       "mindt lm report RUN_DIR... [--plot FILE.svg] [--title TEXT]",
+       "Reads each run's config.yaml and log.jsonl and prints, per backbone, mean ± std over its runs of\n"
+       "the best validation loss, the step it was reached at, the steps to reach the loss level every\n"
+       "backbone reached, and the training wall time, with the minRNN paper's test losses beside.\n"
+       "Runs must share one setting (their configs may differ only in backbone and seed).",
+       {{"plot", "FILE.svg", "also write the validation-loss curves as an SVG plot", ""},
+        {"title", "TEXT", "the plot's title", "validation loss, character-level Shakespeare"}},
+       run_lm_report},
       {"env check",
        "run random-policy episodes in one of our MuJoCo envs: return, length, normalized score, speed",
        "mindt env check ENV [--episodes N] [--envs N] [--threads N] [--seed S]",

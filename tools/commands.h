@@ -17,6 +17,8 @@ int run_sweep(const ParsedArgs& args);
 int run_copytask(const ParsedArgs& args);
 int run_lm_data(const ParsedArgs& args);
 int run_lm_train(const ParsedArgs& args);
+int run_lm_sample(const ParsedArgs& args);
+int run_lm_report(const ParsedArgs& args);
 }  // namespace mindt::cli
 
 namespace mindt::bench {

@@ -3,7 +3,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "agents/lm_checkpoint.h"
+#include "agents/lm_report.h"
+#include "agents/lm_sampler.h"
 #include "agents/lm_trainer.h"
+#include "agents/run/device.h"
+#include "common/atomic_file.h"
+#include "common/utf8.h"
 #include "datasets/char_corpus.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/commands.h"
@@ -71,6 +77,40 @@ int run_lm_data(const ParsedArgs& args) {
   std::cout << "wrote " << out << ": " << corpus.train.size() + corpus.val.size() << " characters (train "
             << corpus.train.size() << ", validation " << corpus.val.size() << "), a vocabulary of "
             << corpus.vocab.size() << ", from " << files.size() << " file" << (files.size() == 1 ? "" : "s") << "\n";
+  return 0;
+}
+
+int run_lm_sample(const ParsedArgs& args) {
+  if (args.positionals().size() != 1) throw UsageError("mindt lm sample: expected one CHECKPOINT (or RUN_DIR)");
+  std::string path = args.positionals()[0];
+  if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "best.pt").string();
+  LoadedLm lm = load_lm(path, resolve_device(args.text("device")));
+  SampleOptions options;
+  options.prompt = decode_utf8(args.text("prompt"), "--prompt");
+  options.characters = args.int_value("characters");
+  options.temperature = args.number_value("temperature");
+  options.top_k = args.int_value("top-k");
+  options.seed = uint64_t(args.int_value("seed"));
+  if (options.characters < 0) throw UsageError("mindt lm sample: --characters must be at least 0");
+  if (options.temperature <= 0) throw UsageError("mindt lm sample: --temperature must be positive");
+  if (options.top_k < 0) throw UsageError("mindt lm sample: --top-k must be at least 0 (0: no limit)");
+  const CharTokenizer tokenizer(lm.vocab);
+  std::cout << encode_utf8(options.prompt);
+  sample_text(lm.model, tokenizer, options,
+              [](char32_t c) { std::cout << encode_utf8(std::u32string(1, c)) << std::flush; });
+  std::cout << "\n";
+  return 0;
+}
+
+int run_lm_report(const ParsedArgs& args) {
+  if (args.positionals().empty()) throw UsageError("mindt lm report: expected at least one RUN_DIR");
+  std::vector<LmRunSummary> runs;
+  for (const std::string& dir : args.positionals()) runs.push_back(read_lm_run(dir));
+  std::cout << lm_report_table(runs);
+  if (auto plot = args.value("plot")) {
+    write_text_atomically(*plot, lm_curves_svg(runs, args.text("title")));
+    std::cout << "wrote " << *plot << "\n";
+  }
   return 0;
 }
 

@@ -120,6 +120,44 @@ TEST(Cli, LmDataBuildsACorpusOnceAndExplainsBadText) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Cli, LmTrainSampleAndReportAsAUserRunsThem) {
+  const std::string dir = ::testing::TempDir() + "/lm_train_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream text(dir + "/sonnet.txt");
+    for (int i = 0; i < 40; ++i)
+      text << "From fairest creatures we desire increase,\nThat thereby beauty's rose might never die.\n";
+  }
+  ASSERT_EQ(run({"lm", "data", dir + "/sonnet.txt", "--out", dir + "/corpus"}).code, 0);
+  std::ofstream(dir + "/tiny.yaml") << "data: " << dir << "/corpus\ndevice: cpu\n"
+                                    << "model: {backbone: mingru, embed_dim: 16, n_layers: 1, context_len: 16}\n"
+                                    << "train: {batch_size: 4, steps: 30, eval_every: 10, eval_batches: 2}\n";
+  Result r = run({"lm", "train", dir + "/tiny.yaml", "--out", dir + "/run", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "trained 30 steps; best validation loss");
+  r = run({"lm", "sample", dir + "/run", "--prompt", "From", "--characters", "25"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("From", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.size(), 4u + 25u + 1u) << r.out;  // the sonnet's characters are all ASCII
+  r = run({"lm", "sample", dir + "/run", "--prompt", "Fröm"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "the prompt: character 2, 'ö' (U+00F6), is not in the model's vocabulary");
+  r = run({"lm", "report", dir + "/run", "--plot", dir + "/curves.svg"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "mingru       1");
+  EXPECT_TRUE(std::filesystem::exists(dir + "/curves.svg"));
+  r = run({"lm", "train", dir + "/tiny.yaml", "--set", "data=" + dir + "/nowhere", "--out", dir + "/run2"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, dir + "/nowhere: no character corpus there");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run2"));
+  r = run({"lm", "train", dir + "/tiny.yaml", "--set", "model.backbone=rnn"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "model.backbone");
+  EXPECT_EQ(run({"lm", "sample"}).code, 2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, ConfigShowAppliesOverridesAndReportsErrors) {
   Result r = run({"config", "show", MINDT_SOURCE_DIR "/configs/base.yaml", "--set", "model.backbone=mingru",
                   "--set=train.lr=0.0003"});
