@@ -191,6 +191,26 @@ const std::vector<CommandSpec>& all_commands() {
         {"json-out", "FILE", "also write the rows as JSON to FILE (for tools/plot_bench_paper.py)", ""},
         {"quick", "", "small sizes and short budgets (a smoke test)", ""}},
        bench::run_bench_paper},
+      {"bench lm",
+       "time each backbone's language model writing text: characters/s at short and long context",
+       "mindt bench lm [options]",
+       "Builds the character-level language model (untrained; nanoGPT's shakespeare_char size by default)\n"
+       "with each backbone, feeds it C characters, then times the next ones as `mindt lm sample` makes them:\n"
+       "the recurrent backbones in step mode, the transformer with its KV cache, and the transformer as\n"
+       "nanoGPT's sample.py runs it (the whole window re-read per character). Ratios are to the cached\n"
+       "transformer of the same run; growth is the rate at the shortest C over the rate at the longest.",
+       {{"json", "", "print {\"rows\": [...]} instead of a table", ""},
+        {"backbones", "NAME,NAME,...", "backbones to measure", "mingru,minlstm,mamba,transformer"},
+        {"contexts", "C,C,...", "characters of context before the timed ones (default 256,4096; 16,64 with --quick)",
+         ""},
+        {"characters", "N", "characters timed per measurement", "200"},
+        {"dim", "D", "model width", "384"},
+        {"layers", "N", "layers", "6"},
+        {"heads", "N", "the transformer's heads", "6"},
+        {"device", "cpu|cuda", "where to run", "cpu"},
+        {"threads", "N", "CPU threads (default: torch's choice)", ""},
+        {"quick", "", "a smoke test: contexts 16,64, a few characters", ""}},
+       bench::run_bench_lm},
       {"bench train",
        "time the trainer's step per backbone: host or device windows, eager or CUDA graph",
        "mindt bench train [options]",

@@ -27,4 +27,5 @@ int run_bench_models(const cli::ParsedArgs& args);
 int run_bench_data(const cli::ParsedArgs& args);
 int run_bench_train(const cli::ParsedArgs& args);
 int run_bench_paper(const cli::ParsedArgs& args);
+int run_bench_lm(const cli::ParsedArgs& args);
 }  // namespace mindt::bench

