@@ -1,6 +1,6 @@
 // Training a character-level language model (`mindt lm train`, issue 24), nanoGPT's way: random
 // windows of context_len characters from the training text, next-character cross-entropy at every
-// position, AdamW (weight decay on matrices only) with linear warm-up and cosine decay to min_lr,
+// position, AdamW (weight decay on tensors of dim ≥ 2 only) with linear warm-up and cosine decay to min_lr,
 // gradient clipping; the training and validation losses estimated every eval_every steps on fixed
 // windows (the same ones at every estimate, so a curve's steps are comparable).
 //

@@ -52,7 +52,7 @@ struct LmTrainConfig {
   double min_lr = 1e-4;
   int64_t warmup_steps = 100;
   int64_t steps = 5000;
-  double weight_decay = 0.1;  // on matrices only (biases, norms and embeddings' gains are not decayed)
+  double weight_decay = 0.1;  // on matrices and embeddings (dim ≥ 2) only, as nanoGPT: not biases or norms
   double beta1 = 0.9, beta2 = 0.99;
   double grad_clip = 1.0;  // 0 disables clipping
   int64_t log_every = 10;

@@ -1,6 +1,8 @@
 // Writes each fuzz target's seed corpus with mindt's own writers, so the fuzzer starts from valid
 // files and mutates inward: FOLDER/<target>/… for d4rl_file, minari_dataset, config_text,
 // checkpoint_file and policy_file (tools/fuzz.sh runs it before the first fuzzing run).
+#include <torch/serialize/output-archive.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "agents/archive_file.h"
 #include "agents/checkpoint.h"
+#include "agents/lm_checkpoint.h"
 #include "agents/sac/policy_file.h"
 #include "datasets/d4rl_dataset.h"
 #include "datasets/minari_io.h"
@@ -109,6 +113,20 @@ void checkpoint_seeds(const fs::path& dir) {
     config.data.env = "hopper";
     mindt::DecisionModel model(config.model, 11, 3);
     mindt::save_model((dir / (backbone + ".pt")).string(), model, config);
+    // The language model's checkpoint of the same backbone, for the target's second loader.
+    mindt::config::LmConfig lm;
+    lm.model.backbone = backbone;
+    lm.model.embed_dim = 8;
+    lm.model.n_layers = 1;
+    lm.model.context_len = 4;
+    lm.model.mlp_ratio = 1;
+    lm.model.transformer.n_heads = 2;
+    lm.model.mamba = config.model.mamba;
+    const std::u32string vocab = U"\n abcé";
+    mindt::LanguageModel language_model(lm.model, int64_t(vocab.size()));
+    torch::serialize::OutputArchive archive;
+    mindt::write_lm(archive, language_model, lm, vocab);
+    mindt::save_archive(archive, (dir / ("lm-" + backbone + ".pt")).string());
   }
 }
 
