@@ -80,7 +80,11 @@ Progress load_progress(const std::string& path, const std::string& signature, Co
   if (!std::filesystem::exists(path)) return {};
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-    archive.load_from(path);
+    const std::string damage = load_checked_archive(path, archive);  // every entry's CRC-32 checked
+    if (!damage.empty()) {
+      throw std::runtime_error(path + ": not a readable copytask checkpoint (" + damage +
+                               "); delete it to start the run afresh");
+    }
     c10::IValue saved_signature, step, loss, seconds;
     archive.read("signature", saved_signature);
     if (saved_signature.toStringRef() != signature) {

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "agents/archive_fields.h"
 #include "agents/archive_file.h"
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
@@ -113,7 +114,7 @@ struct SacRun {
   int64_t restore(const RunDirectory& run, const c10::Device& device) {
     const std::string checkpoint_path = run.checkpoint_path();
     torch::serialize::InputArchive archive;
-    archive.load_from(checkpoint_path, device);  // optimizer moments go where the networks are
+    open_checkpoint(checkpoint_path, archive, device);  // CRC-checked; optimizer moments go where the networks are
     const int64_t step = read_int(archive, "sac/step");
     episodes = read_int(archive, "sac/episodes");
     agent.load(archive);
