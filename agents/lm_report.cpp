@@ -49,6 +49,14 @@ std::string pad(const std::string& text, size_t width) {
   return text + std::string(width > shown ? width - shown : 1, ' ');
 }
 
+// The smallest of 1, 2, 2.5, 5 × 10^k at least `raw`: a tick spacing people read at a glance.
+double nice_step(double raw) {
+  const double scale = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (m * scale >= raw * (1 - 1e-9)) return m * scale;
+  return 10 * scale;
+}
+
 }  // namespace
 
 LmRunSummary read_lm_run(const std::string& run_dir) {
@@ -165,10 +173,12 @@ std::string lm_curves_svg(const std::vector<LmRunSummary>& runs, const std::stri
   // The first estimates sit far above the rest: the plot shows at most 1.5 nats above the lowest
   // loss, and clips what lies higher to its top edge.
   hi = std::min(hi, lo + 1.5);
-  lo = std::floor(lo * 10) / 10;
-  hi = std::ceil(hi * 10) / 10;
-  if (hi <= lo) hi = lo + 0.1;
-  auto x = [&](double step) { return left + (width - left - right) * step / double(max_step); };
+  const double loss_tick = nice_step(std::max(hi - lo, 0.05) / 5);
+  lo = std::floor(lo / loss_tick) * loss_tick;
+  hi = std::ceil(hi / loss_tick) * loss_tick;
+  const double step_tick = nice_step(double(max_step) / 5);
+  const double step_end = std::ceil(double(max_step) / step_tick) * step_tick;
+  auto x = [&](double step) { return left + (width - left - right) * step / step_end; };
   auto y = [&](double loss) { return top + (height - top - bottom) * (hi - std::clamp(loss, lo, hi)) / (hi - lo); };
   static const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
   std::map<std::string, const char*> colour_of;
@@ -186,12 +196,13 @@ std::string lm_curves_svg(const std::vector<LmRunSummary>& runs, const std::stri
   svg << "<text x=\"" << left << "\" y=\"24\" font-size=\"14\">" << title << "</text>\n";
   // Axes with five ticks each.
   svg << "<g stroke=\"#999\" stroke-width=\"1\">\n";
-  for (int i = 0; i <= 5; ++i) {
-    const double loss = lo + (hi - lo) * i / 5, step = double(max_step) * i / 5;
+  for (double loss = lo; loss <= hi + loss_tick / 2; loss += loss_tick) {
     svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(loss) << "\" y2=\"" << y(loss)
         << "\" stroke=\"#eee\"/>\n";
     svg << "<text x=\"" << left - 8 << "\" y=\"" << y(loss) + 4 << "\" text-anchor=\"end\" stroke=\"none\">"
         << std::setprecision(2) << loss << std::setprecision(1) << "</text>\n";
+  }
+  for (double step = 0; step <= step_end + step_tick / 2; step += step_tick) {
     svg << "<text x=\"" << x(step) << "\" y=\"" << height - bottom + 18 << "\" text-anchor=\"middle\" stroke=\"none\">"
         << std::setprecision(0) << step << std::setprecision(1) << "</text>\n";
   }
