@@ -12,6 +12,7 @@
 #include "common/utf8.h"
 #include "datasets/char_corpus.h"
 #include "tools/cli/ctrl_c.h"
+#include "tools/cli/run_names.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
@@ -19,10 +20,7 @@ namespace {
 
 // runs/lm-<config's folder>-<config's name>-seed<seed>, e.g. runs/lm-shakespeare-cpu-mingru-seed0.
 std::string default_lm_run_dir(const std::string& config_path, const config::LmConfig& config) {
-  const std::filesystem::path p(config_path);
-  std::string name = p.stem().string();
-  const std::string folder = p.parent_path().filename().string();
-  if (!folder.empty() && folder != "configs" && folder != ".") name = folder + "-" + name;
+  std::string name = preset_name(config_path);
   if (name.rfind("lm-", 0) != 0) name = "lm-" + name;
   return "runs/" + name + "-seed" + std::to_string(config.seed);
 }
@@ -52,9 +50,7 @@ int run_lm_train(const ParsedArgs& args) {
     result = train_lm(config, options);
   }
   if (result.interrupted) {
-    std::cerr << "interrupted at step " << result.steps_done << "; checkpoint " << result.checkpoint
-              << "\nresume with: mindt lm train --resume " << options.run_dir << "\n";
-    return 130;
+    return report_interrupted(result.steps_done, result.checkpoint, "mindt lm train", options.run_dir);
   }
   std::cout << "trained " << result.steps_done << " steps; best validation loss " << result.best_val_loss << " at step "
             << result.best_step << "; model " << options.run_dir << "/best.pt\n";

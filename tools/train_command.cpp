@@ -5,6 +5,7 @@
 #include "agents/trainer.h"
 #include "configs/config.h"
 #include "tools/cli/ctrl_c.h"
+#include "tools/cli/run_names.h"
 #include "tools/commands.h"
 
 namespace mindt::cli {
@@ -12,10 +13,7 @@ namespace {
 
 // runs/<config's folder>-<config's name>-seed<seed>, e.g. runs/hopper-medium-v2-mingru-seed0.
 std::string default_run_dir(const std::string& config_path, const config::Config& config) {
-  const std::filesystem::path p(config_path);
-  std::string name = p.stem().string();
-  const std::string folder = p.parent_path().filename().string();
-  if (!folder.empty() && folder != "configs" && folder != ".") name = folder + "-" + name;
+  std::string name = preset_name(config_path);
   if (name == "base") name += "-" + config.model.backbone;
   return "runs/" + name + "-seed" + std::to_string(config.seed);
 }
@@ -42,11 +40,8 @@ int run_train(const ParsedArgs& args) {
     options.should_stop = CtrlC::requested;
     result = train(config, options);
   }
-  if (result.interrupted) {
-    std::cerr << "interrupted at step " << result.steps_done << "; checkpoint " << result.checkpoint
-              << "\nresume with: mindt train --resume " << options.run_dir << "\n";
-    return 130;
-  }
+  if (result.interrupted)
+    return report_interrupted(result.steps_done, result.checkpoint, "mindt train", options.run_dir);
   std::cout << "trained " << result.steps_done << " steps; final loss " << result.last_loss << "; checkpoint "
             << result.checkpoint << "\n";
   return 0;

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 #include <sstream>
 
 #include <filesystem>
@@ -155,6 +159,44 @@ TEST(Cli, LmTrainSampleAndReportAsAUserRunsThem) {
   EXPECT_EQ(r.code, 1);
   EXPECT_HAS(r.err, "model.backbone");
   EXPECT_EQ(run({"lm", "sample"}).code, 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, LmTrainStopsAtACheckpointOnCtrlCAndResumes) {
+  const std::string dir = ::testing::TempDir() + "/lm_ctrl_c_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream text(dir + "/sonnet.txt");
+    for (int i = 0; i < 40; ++i) text << "When in disgrace with fortune and men's eyes,\n";
+  }
+  ASSERT_EQ(run({"lm", "data", dir + "/sonnet.txt", "--out", dir + "/corpus"}).code, 0);
+  std::ofstream(dir + "/long.yaml")
+      << "data: " << dir << "/corpus\ndevice: cpu\n"
+      << "model: {backbone: minlstm, embed_dim: 8, n_layers: 1, context_len: 8}\n"
+      << "train: {batch_size: 2, steps: 1000000, log_every: 1, checkpoint_every: 1000000}\n";
+  const std::string run_dir = dir + "/run";
+  // Ctrl-C once the run has logged a step (the steps are far too many to finish first).
+  std::thread interrupter([&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (
+        !(std::filesystem::exists(run_dir + "/log.jsonl") && std::filesystem::file_size(run_dir + "/log.jsonl") > 0) &&
+        std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(::getpid(), SIGINT);
+  });
+  Result r = run({"lm", "train", dir + "/long.yaml", "--out", run_dir, "--quiet"});
+  interrupter.join();
+  ASSERT_EQ(r.code, 130) << r.err;
+  EXPECT_HAS(r.err, "resume with: mindt lm train --resume " + run_dir);
+  EXPECT_TRUE(std::filesystem::exists(run_dir + "/checkpoint.pt"));
+  const auto at = r.err.find("interrupted at step ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const int64_t stopped = std::stoll(r.err.substr(at + 20));
+  r = run({"lm", "train", "--resume", run_dir, "--quiet", "--set", "train.steps=" + std::to_string(stopped + 3)});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "trained " + std::to_string(stopped + 3) + " steps");
   std::filesystem::remove_all(dir);
 }
 
