@@ -198,7 +198,8 @@ const std::vector<CommandSpec>& all_commands() {
        "with each backbone, feeds it C characters, then times the next ones as `mindt lm sample` makes them:\n"
        "the recurrent backbones in step mode, the transformer with its KV cache, and the transformer as\n"
        "nanoGPT's sample.py runs it (the whole window re-read per character). Ratios are to the cached\n"
-       "transformer of the same run; growth is the rate at the shortest C over the rate at the longest.",
+       "transformer of the same run; growth is the rate at the shortest C over the rate at the longest.\n"
+       "--train first times the training step of `mindt lm train` per backbone.",
        {{"json", "", "print {\"rows\": [...]} instead of a table", ""},
         {"backbones", "NAME,NAME,...", "backbones to measure", "mingru,minlstm,mamba,transformer"},
         {"contexts", "C,C,...", "characters of context before the timed ones (default 256,4096; 16,64 with --quick)",
@@ -207,6 +208,10 @@ const std::vector<CommandSpec>& all_commands() {
         {"dim", "D", "model width", "384"},
         {"layers", "N", "layers", "6"},
         {"heads", "N", "the transformer's heads", "6"},
+        {"train", "", "also time the training step per backbone (first, as its own table)", ""},
+        {"train-batch", "B", "windows per training step", "64"},
+        {"train-context", "L", "characters per training window", "256"},
+        {"reps", "N", "at most N timed training steps (median reported)", "5"},
         {"device", "cpu|cuda", "where to run", "cpu"},
         {"threads", "N", "CPU threads (default: torch's choice)", ""},
         {"quick", "", "a smoke test: contexts 16,64, a few characters", ""}},

@@ -40,6 +40,9 @@ TEST_F(PythonTools, PeerBenchmarkTimesBothSidesAndPrintsRatios) {
   EXPECT_HAS(json, "\"what\": \"dt_train_step\"");
   EXPECT_HAS(json, "\"mindt_transformer_ms\"");
   EXPECT_HAS(json, "\"what\": \"mingru_layer\"");
+  EXPECT_HAS(text, "nanoGPT's way in PyTorch vs mindt");
+  EXPECT_HAS(json, "\"what\": \"lm_train_step\"");
+  EXPECT_HAS(json, "\"mindt_kv_cache_chars_per_s\"");
 
   auto [missing_status, missing_text] = run(std::string(MINDT_PYTHON) + " " + MINDT_SOURCE_DIR +
                                             "/tools/bench_python_peer.py --quick --mindt /nonexistent/mindt");

@@ -3,6 +3,8 @@
 // mode, the transformer with its KV cache and, as nanoGPT's sample.py does it, re-reading the
 // whole window for every character. A recurrent backbone's cost per character is the same at any
 // context; attention's grows with it. Ratios are to the cached transformer of the same run.
+// With --train, also the training step `mindt lm train` runs (windows, forward, cross-entropy,
+// backward, clipping, AdamW) per backbone.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -77,6 +79,31 @@ double window_rate(const LmSize& size, int64_t context, int64_t characters, c10:
   return double(characters) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Milliseconds per training step at batch × window, as agents/lm_trainer.cpp steps.
+double train_step_ms(const std::string& backbone, const LmSize& size, int64_t batch, int64_t window, c10::Device dev,
+                     int reps) {
+  LanguageModel model = make_model(backbone, size, window, dev);
+  model->train();
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3).betas({0.9, 0.99}));
+  const auto longs = at::TensorOptions(at::kLong).device(dev);
+  const at::Tensor inputs = at::randint(kVocab, {batch, window}, longs);
+  const at::Tensor targets = at::randint(kVocab, {batch, window}, longs);
+  TimingPolicy policy;
+  policy.max_warmup = 2;
+  policy.min_reps = std::min(3, reps);
+  policy.max_reps = reps;
+  return time_call(
+             [&] {
+               optimizer.zero_grad();
+               const at::Tensor loss = at::cross_entropy_loss(model->forward(inputs).flatten(0, 1), targets.flatten());
+               loss.backward();
+               torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+               optimizer.step();
+             },
+             dev, policy)
+      .median_ms;
+}
+
 }  // namespace
 
 int run_bench_lm(const cli::ParsedArgs& args) {
@@ -98,6 +125,38 @@ int run_bench_lm(const cli::ParsedArgs& args) {
   const bool json = args.flag("json");
 
   std::vector<Row> rows;
+  if (args.flag("train")) {
+    const int64_t batch = args.int_value("train-batch"), window = args.int_value("train-context");
+    std::vector<Row> train_rows;
+    for (const auto& name : backbones) {
+      if (!json) std::cerr << "\r[bench lm] training step, " << name << "          " << std::flush;
+      Row row;
+      row.set("backbone", name).set("device", dev.str()).set("batch", batch).set("context", window);
+      row.set("train_ms", train_step_ms(name, size, batch, window, dev, quick ? 1 : int(args.int_value("reps"))));
+      train_rows.push_back(std::move(row));
+    }
+    const Row* base = nullptr;
+    for (const Row& r : train_rows)
+      if (std::get<std::string>(*r.get("backbone")) == "transformer") base = &r;
+    const double base_ms = base ? std::get<double>(*base->get("train_ms")) : 0;
+    for (Row& r : train_rows) {
+      if (base) r.set("x_train", base_ms / std::get<double>(*r.get("train_ms")));
+    }
+    if (json) {
+      rows = train_rows;  // printed with the generation rows below
+    } else {
+      std::cerr << "\r" << std::string(70, ' ') << "\r";
+      std::cout << "Character-level LM training step (width " << size.dim << ", " << size.layers << " layers), batch "
+                << batch << " × " << window << " characters, " << dev << ", CPU threads " << at::get_num_threads()
+                << "\n  ms per step (forward, cross-entropy, backward, clipping, AdamW); x = speed over the "
+                   "transformer's\n";
+      std::vector<Column> columns{{"backbone", "backbone"}, {"train_ms", "ms", 1}};
+      if (base) columns.push_back({"x_train", "x", 2});
+      print_table(std::cout, train_rows, columns);
+      std::cout << "\n";
+    }
+  }
+  const size_t train_row_count = rows.size();
   auto measure = [&](const std::string& name, const std::function<double(int64_t)>& rate) {
     Row row;
     row.set("backbone", name).set("device", dev.str());
@@ -116,12 +175,13 @@ int run_bench_lm(const cli::ParsedArgs& args) {
   // x: the cached transformer's time per character over this backbone's (higher is faster);
   // growth: the rate at the shortest context over the rate at the longest (1: constant cost).
   const Row* transformer = nullptr;
-  for (const Row& r : rows)
-    if (std::get<std::string>(*r.get("backbone")) == "transformer") transformer = &r;
+  for (size_t i = train_row_count; i < rows.size(); ++i)
+    if (std::get<std::string>(*rows[i].get("backbone")) == "transformer") transformer = &rows[i];
   const std::string first = "chars_per_s_" + std::to_string(contexts.front());
   const std::string last = "chars_per_s_" + std::to_string(contexts.back());
   const Row reference = transformer ? *transformer : Row{};
-  for (Row& r : rows) {
+  for (size_t i = train_row_count; i < rows.size(); ++i) {
+    Row& r = rows[i];
     for (const int64_t c : contexts) {
       const std::string key = "chars_per_s_" + std::to_string(c);
       if (transformer)
@@ -145,7 +205,7 @@ int run_bench_lm(const cli::ParsedArgs& args) {
     if (transformer) columns.push_back({"x_" + std::to_string(c), "x", 2});
   }
   columns.push_back({"growth", "growth", 2});
-  print_table(std::cout, rows, columns);
+  print_table(std::cout, std::vector<Row>(rows.begin() + long(train_row_count), rows.end()), columns);
   return 0;
 }
 
