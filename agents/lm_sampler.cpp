@@ -32,6 +32,13 @@ at::Tensor TextGenerator::feed(int64_t token) {
   return step(token).squeeze(0);
 }
 
+TextGenerator TextGenerator::clone() const {
+  TextGenerator copy(*this);
+  for (auto& layer : copy.state_.backbone.layers)
+    for (auto& tensor : layer) tensor = tensor.clone();
+  return copy;
+}
+
 int64_t sample_token(const at::Tensor& logits, double temperature, int64_t top_k, at::Generator& generator) {
   at::Tensor scaled = logits.to(at::kCPU, at::kFloat) / std::max(temperature, 1e-6);
   if (top_k > 0 && top_k < scaled.size(0)) {

@@ -24,6 +24,9 @@ class TextGenerator {
   explicit TextGenerator(LanguageModel model);
   at::Tensor feed(int64_t token);                      // logits [V] of the character after `token`
   int64_t context() const { return state_.position; }  // characters the state holds
+  // An independent copy of where this generator stands (its state's tensors copied), to continue
+  // the same text more than one way.
+  TextGenerator clone() const;
 
  private:
   LanguageModel model_;

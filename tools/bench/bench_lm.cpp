@@ -9,6 +9,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -46,19 +47,28 @@ void synchronize(c10::Device dev) {
   if (dev.is_cuda()) torch::cuda::synchronize();
 }
 
-// Characters per second over `characters` generated after `context` random ones were fed.
-double step_mode_rate(const std::string& backbone, const LmSize& size, int64_t context, int64_t characters,
+// Characters per second generating `characters` after `context` random ones were fed: the median
+// over `reps` runs, each from a copy of the generator as it stood after the context (so every run
+// sees the same context, and a noisy moment of the machine does not decide the figure).
+double step_mode_rate(const std::string& backbone, const LmSize& size, int64_t context, int64_t characters, int reps,
                       c10::Device dev) {
   constexpr int64_t kWarmup = 4;  // untimed characters after the context: first calls allocate
   TextGenerator text(make_model(backbone, size, context + kWarmup + characters + 1, dev));
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(0);
   at::Tensor logits;
   for (int64_t i = 0; i < context + kWarmup; ++i) logits = text.feed(i % kVocab);
-  synchronize(dev);
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < characters; ++i) logits = text.feed(sample_token(logits, 1.0, 0, generator));
-  synchronize(dev);
-  return double(characters) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> rates;
+  for (int rep = 0; rep < reps; ++rep) {
+    TextGenerator run = text.clone();
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(uint64_t(rep));
+    at::Tensor next = logits;
+    synchronize(dev);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < characters; ++i) next = run.feed(sample_token(next, 1.0, 0, generator));
+    synchronize(dev);
+    rates.push_back(double(characters) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
 }
 
 // nanoGPT's sampling: the whole window of `context` characters through the parallel forward for
@@ -119,6 +129,7 @@ int run_bench_lm(const cli::ParsedArgs& args) {
       cli::parse_integers(args.value_or("contexts", quick ? "16,64" : "256,4096"), "mindt bench lm", "contexts");
   const int64_t characters = quick ? 8 : args.int_value("characters");
   const int64_t window_characters = std::min<int64_t>(characters, quick ? 2 : 20);
+  const int reps = quick ? 1 : int(args.int_value("reps"));
   const c10::Device dev = single_device(args.text("device"), "mindt bench lm");
   if (args.value("threads")) at::set_num_threads(int(args.int_value("threads")));
   at::manual_seed(0);
@@ -132,7 +143,7 @@ int run_bench_lm(const cli::ParsedArgs& args) {
       if (!json) std::cerr << "\r[bench lm] training step, " << name << "          " << std::flush;
       Row row;
       row.set("backbone", name).set("device", dev.str()).set("batch", batch).set("context", window);
-      row.set("train_ms", train_step_ms(name, size, batch, window, dev, quick ? 1 : int(args.int_value("reps"))));
+      row.set("train_ms", train_step_ms(name, size, batch, window, dev, reps));
       train_rows.push_back(std::move(row));
     }
     const Row* base = nullptr;
@@ -167,7 +178,7 @@ int run_bench_lm(const cli::ParsedArgs& args) {
     rows.push_back(std::move(row));
   };
   for (const auto& name : backbones) {
-    measure(name, [&](int64_t c) { return step_mode_rate(name, size, c, characters, dev); });
+    measure(name, [&](int64_t c) { return step_mode_rate(name, size, c, characters, reps, dev); });
     if (name == "transformer") {
       measure("transformer (no cache)", [&](int64_t c) { return window_rate(size, c, window_characters, dev); });
     }
@@ -196,7 +207,8 @@ int run_bench_lm(const cli::ParsedArgs& args) {
   std::cerr << "\r" << std::string(70, ' ') << "\r";
   std::cout << "Character-level LM generation (width " << size.dim << ", " << size.layers << " layers, vocabulary "
             << kVocab << "), one sequence, " << dev << ", CPU threads " << at::get_num_threads() << "\n  chars/s over "
-            << characters << " characters (" << window_characters << " without a cache) after C characters of context;"
+            << characters << " characters (" << window_characters << " without a cache; median of " << reps
+            << " runs) after C characters of context;"
             << " x = speed over the cached transformer's; growth = chars/s at C=" << contexts.front()
             << " / at C=" << contexts.back() << "\n";
   std::vector<Column> columns{{"backbone", "backbone"}};
