@@ -8,7 +8,9 @@
 #     cpu   configs/lm-shakespeare-cpu/ (default; nanoGPT's CPU setting, minutes a run)
 #     full  configs/lm-shakespeare/     (nanoGPT's shakespeare_char setting; a GPU's work)
 #     SEEDS comma-separated, default 0,1,2
-# Runs go to runs/lm-shakespeare[-cpu]-<backbone>-seed<S>; MINDT (default build/mindt) is the binary.
+# Runs go to $LM_RUNS/lm-shakespeare[-cpu]-<backbone>-seed<S> (LM_RUNS default: runs); MINDT (default
+# build/mindt) is the binary. Another budget in its own folder, resumable the same way:
+#   LM_RUNS=runs/lm-6000 tools/lm_shakespeare.sh cpu 0 -- --set train.steps=6000
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,15 +20,15 @@ seeds=${2:-0,1,2}
 shift $(($# < 2 ? $# : 2))
 [ "${1:-}" = "--" ] && shift
 case $setting in
-  cpu) presets=configs/lm-shakespeare-cpu ;;
-  full) presets=configs/lm-shakespeare ;;
+  cpu) presets=$ROOT/configs/lm-shakespeare-cpu ;;
+  full) presets=$ROOT/configs/lm-shakespeare ;;
   *) echo "usage: $0 [cpu|full] [SEEDS] [-- options]" >&2; exit 2 ;;
 esac
 
 runs=()
 for seed in ${seeds//,/ }; do
   for backbone in mingru minlstm mamba transformer; do
-    run=runs/$(basename "$presets")-$backbone-seed$seed
+    run=${LM_RUNS:-runs}/$(basename "$presets")-$backbone-seed$seed
     runs+=("$run")
     if [ -e "$run" ]; then
       "$MINDT" lm train --resume "$run" "$@"

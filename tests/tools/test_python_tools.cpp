@@ -1,6 +1,6 @@
-// The Python tools a user runs beside `mindt`, run as a user runs them (the project's venv Python):
-// the PyTorch peer benchmark compares itself with this build of mindt, and the paper-figure plot is
-// drawn from `mindt bench paper --json`.
+// The scripts a user runs beside `mindt`, run as a user runs them (the project's venv Python, bash):
+// the PyTorch peer benchmark compares itself with this build of mindt, the paper-figure plot is
+// drawn from `mindt bench paper --json`, and tools/lm_shakespeare.sh trains and reports the LM runs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -48,6 +48,30 @@ TEST_F(PythonTools, PeerBenchmarkTimesBothSidesAndPrintsRatios) {
                                             "/tools/bench_python_peer.py --quick --mindt /nonexistent/mindt");
   EXPECT_NE(missing_status, 0);
   EXPECT_HAS(missing_text, "/nonexistent/mindt not found");
+}
+
+TEST_F(PythonTools, LmShakespeareScriptTrainsEachBackboneReportsAndSkipsWhatIsDone) {
+  {
+    std::ofstream text(dir + "/verse.txt");
+    for (int i = 0; i < 30; ++i)
+      text << "Now is the winter of our discontent\nMade glorious summer by this sun of York;\n";
+  }
+  auto [data_status, data_text] =
+      run(std::string(MINDT_BINARY) + " lm data " + dir + "/verse.txt --out " + dir + "/corpus");
+  ASSERT_EQ(data_status, 0) << data_text;
+  const std::string line = "MINDT=" + std::string(MINDT_BINARY) + " LM_RUNS=" + dir + "/runs bash " + MINDT_SOURCE_DIR +
+                           "/tools/lm_shakespeare.sh cpu 0 -- --quiet --set data=" + dir +
+                           "/corpus --set train.steps=4 --set train.eval_every=2 --set train.eval_batches=1";
+  auto [status, text] = run(line);
+  ASSERT_EQ(status, 0) << text;
+  for (const char* backbone : {"mingru", "minlstm", "mamba", "transformer"}) {
+    EXPECT_TRUE(fs::exists(dir + "/runs/lm-shakespeare-cpu-" + std::string(backbone) + "-seed0/best.pt")) << backbone;
+    EXPECT_HAS(text, std::string(backbone) + "  ");  // a row of the report
+  }
+  EXPECT_HAS(text, "best val loss");
+  auto [again_status, again_text] = run(line);  // everything is done: each run resumes at its last step
+  ASSERT_EQ(again_status, 0) << again_text;
+  EXPECT_HAS(again_text, "trained 4 steps");
 }
 
 TEST_F(PythonTools, PaperFigurePlotsFromBenchPaperJson) {
