@@ -54,7 +54,7 @@ std::u32string sample_text(LanguageModel& model, const CharTokenizer& tokenizer,
   if (prompt.empty()) {
     if (tokenizer.vocab().find(U'\n') == std::u32string::npos)
       throw DataError("the model's vocabulary has no newline to start from: give a prompt");
-    prompt = U"\n";
+    prompt.assign(1, U'\n');  // (assigning the literal trips a false -Wstringop-overflow in GCC 12)
   }
   const at::Tensor prompt_tokens = tokenizer.encode(prompt, "the prompt");
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);

@@ -87,7 +87,7 @@ std::string zip_damage(const unsigned char* b, size_t n) {
     if (!inside(at, 46) || field(b, at, 4) != kCentralHeader) return "its central directory is damaged";
     const uint64_t method = field(b, at + 10, 2), crc = field(b, at + 16, 4), name_length = field(b, at + 28, 2),
                    extra_length = field(b, at + 30, 2), comment_length = field(b, at + 32, 2);
-    uint64_t size = field(b, at + 20, 4), local = field(b, at + 42, 4);
+    uint64_t size = field(b, at + 20, 4), uncompressed = field(b, at + 24, 4), local = field(b, at + 42, 4);
     if (!inside(at + 46, name_length + extra_length + comment_length)) return "its central directory is damaged";
     const std::string name(reinterpret_cast<const char*>(b + at + 46), name_length);
     // Zip64 extra field: the 64-bit sizes and offset, present for each 32-bit field saturated at 0xFFFFFFFF.
@@ -98,7 +98,6 @@ std::string zip_damage(const unsigned char* b, size_t n) {
         auto next = [&](uint64_t& value) {
           if (value == 0xFFFFFFFF && y + 8 <= x + 4 + length && inside(y, 8)) value = field(b, y, 8), y += 8;
         };
-        uint64_t uncompressed = field(b, at + 24, 4);
         next(uncompressed);
         next(size);
         next(local);
@@ -109,6 +108,15 @@ std::string zip_damage(const unsigned char* b, size_t n) {
     const uint64_t data = local + 30 + field(b, local + 26, 2) + field(b, local + 28, 2);
     if (!inside(data, size)) return "entry '" + name + "' runs past the end of the file (truncated?)";
     if (method == 0 && crc32(b + data, size) != crc) return "entry '" + name + "' fails its CRC-32 check";
+    // The reader allocates an entry's uncompressed size before inflating it: a size no deflate
+    // stream of this length can reach (its ratio is at most 1032:1) would make it reserve
+    // gigabytes for a few bytes of input.
+    if (method == 0 && uncompressed != size) return "entry '" + name + "' has two different sizes";
+    if (method == 8 && uncompressed > 1032 * size + 64) {
+      return "entry '" + name + "' claims " + std::to_string(uncompressed) + " bytes from " + std::to_string(size) +
+             " compressed ones";
+    }
+    if (method != 0 && method != 8) return "entry '" + name + "' uses compression method " + std::to_string(method);
     at += 46 + name_length + extra_length + comment_length;
   }
   return "";

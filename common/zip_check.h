@@ -11,7 +11,8 @@
 namespace mindt {
 
 // Why the zip file at `path` is damaged, or "" when every stored entry matches its CRC-32 and lies
-// inside the file. Entries stored compressed (LibTorch writes none) are left to the reader.
+// inside the file. Entries stored compressed (LibTorch writes none) must use deflate and claim no
+// more bytes than deflate can expand them to; their CRC is left to the reader.
 // Zip64 archives (over 4 GiB) are read through their zip64 records.
 std::string zip_damage(const std::string& path);
 // The same for an archive already in memory (a loader that reads the file once, checks it, and

@@ -69,7 +69,11 @@ std::vector<Cell> make_cells(const Grid& grid, const fs::path& configs_dir, cons
     for (const auto& ds : grid.datasets) {
       const std::string data = data_path(grid.suite, env, ds, data_dir);
       for (const auto& backbone : grid.backbones) {
-        Cell cell{grid.suite, env, ds, backbone};
+        Cell cell;
+        cell.suite = grid.suite;
+        cell.env = env;
+        cell.dataset = ds;
+        cell.backbone = backbone;
         cell.preset = configs_dir / cell.experiment() / (backbone + ".yaml");
         if (!fs::exists(cell.preset)) throw std::runtime_error("no preset " + cell.preset.string() + " (--configs)");
         std::vector<std::string> all = {"data.path=" + data};

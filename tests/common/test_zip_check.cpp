@@ -96,5 +96,30 @@ TEST_F(ZipCheck, EveryFlippedByteAndEveryCutIsFound) {
   EXPECT_EQ(zip_damage((dir / "missing.zip").string()), "cannot open it");
 }
 
+// LibTorch's reader allocates an entry's uncompressed size before inflating it (a fuzzer found a
+// 5 KB policy file claiming 1.5 GB): sizes no entry of its length can have are damage.
+TEST_F(ZipCheck, ImpossibleUncompressedSizesAndUnknownMethodsAreDamage) {
+  const std::vector<char> deflated = read_bytes(dir / "deflated.zip");
+  EXPECT_EQ(zip_damage((dir / "deflated.zip").string()), "");
+  // The central directory header: method at +10, compressed size at +20, uncompressed at +24.
+  const std::string signature("PK\x01\x02", 4);
+  const size_t central = std::string(deflated.begin(), deflated.end()).find(signature);
+  ASSERT_NE(central, std::string::npos);
+  auto patched = [&](size_t offset, uint32_t value, int bytes) {
+    std::vector<char> copy = deflated;
+    for (int k = 0; k < bytes; ++k) copy[central + offset + size_t(k)] = char(value >> (8 * k) & 0xFF);
+    write_bytes(dir / "patched.zip", copy);
+    return zip_damage((dir / "patched.zip").string());
+  };
+  EXPECT_NE(patched(24, 1560281570u, 4).find("claims 1560281570 bytes from"), std::string::npos);
+  EXPECT_NE(patched(10, 12, 2).find("uses compression method 12"), std::string::npos);  // bzip2
+  const std::vector<char> stored = read_bytes(dir / "stored.zip");
+  const size_t stored_central = std::string(stored.begin(), stored.end()).find(signature);
+  std::vector<char> copy = stored;
+  copy[stored_central + 24] = char(copy[stored_central + 24] + 1);  // a stored entry with two sizes
+  write_bytes(dir / "patched.zip", copy);
+  EXPECT_NE(zip_damage((dir / "patched.zip").string()).find("has two different sizes"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mindt

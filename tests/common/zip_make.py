@@ -1,7 +1,8 @@
 """Writes the zip archives test_zip_check.cpp checks, with Python's zipfile (the reference writer):
   zip_make.py OUT_DIR SEED  ->  stored.zip (random entries, uncompressed, as LibTorch writes them),
   zip64.zip (the same, forced into zip64 records), each with NAME.ranges (one "offset size" line per
-  entry: where its data lies, read from the local headers), blob.bin and blob.crc (zlib.crc32)."""
+  entry: where its data lies, read from the local headers), deflated.zip (one compressible entry,
+  deflated), blob.bin and blob.crc (zlib.crc32)."""
 import os
 import random
 import struct
@@ -20,6 +21,8 @@ with zipfile.ZipFile(os.path.join(out, "zip64.zip"), "w", zipfile.ZIP_STORED, al
     for name, data in entries.items():
         with z.open(name, "w", force_zip64=True) as f:
             f.write(data)
+with zipfile.ZipFile(os.path.join(out, "deflated.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("archive/code/__torch__.py", b"def forward(self):\n    return self\n" * rng.randint(10, 200))
 blob = rng.randbytes(rng.randint(1, 100000))
 open(os.path.join(out, "blob.bin"), "wb").write(blob)
 open(os.path.join(out, "blob.crc"), "w").write(str(zlib.crc32(blob)))
