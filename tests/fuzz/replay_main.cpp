@@ -1,7 +1,12 @@
 // The fuzz targets as ordinary programs (the normal build has no libFuzzer): each argument, a file
 // or a folder of files, is handed to LLVMFuzzerTestOneInput once. ctest replays the inputs kept in
-// tests/fuzz/regressions/ this way, so a crash the fuzzer once found stays fixed.
+// tests/fuzz/regressions/ this way, so a crash the fuzzer once found stays fixed — and so does an
+// out-of-memory one: the process's peak memory is checked after each input against libFuzzer's
+// limit as tools/fuzz.sh sets it (MINDT_REPLAY_RSS_MB, default 3072).
+#include <sys/resource.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
 
+long peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;  // Linux reports kilobytes
+}
+
 int replay(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -22,6 +33,13 @@ int replay(const std::filesystem::path& file) {
   }
   std::fprintf(stderr, "replay: %s (%zu bytes)\n", file.c_str(), bytes.size());
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  const char* limit_text = std::getenv("MINDT_REPLAY_RSS_MB");
+  const long limit = limit_text ? std::atol(limit_text) : 3072;
+  if (peak_rss_mb() > limit) {
+    std::fprintf(stderr, "replay: %s took the process to %ld MB, past the %ld MB limit (out of memory in the fuzzer)\n",
+                 file.c_str(), peak_rss_mb(), limit);
+    return 1;
+  }
   return 0;
 }
 
