@@ -38,6 +38,31 @@ int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key
   return value.toInt();
 }
 
+double read_double(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source) {
+  const c10::IValue value = read_value(archive, key, source);
+  if (!value.isDouble()) throw CheckpointError(source + ": '" + key + "' must be a number");
+  return value.toDouble();
+}
+
+void check_checkpoint_format(torch::serialize::InputArchive& archive, const std::string& source) {
+  const int64_t format = read_int(archive, "mindt/format", source);
+  if (format != kCheckpointFormat) {
+    throw CheckpointError(source + ": checkpoint format " + std::to_string(format) + ", this mindt reads format " +
+                          std::to_string(kCheckpointFormat));
+  }
+}
+
+void check_parameters_fit_file(double parameters, const std::string& source) {
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(source, error);
+  if (error) return;  // not a file of its own (the caller's archive); the shape checks still hold
+  if (4 * parameters > double(bytes)) {
+    throw CheckpointError(source + ": damaged checkpoint (its config describes a model of at least " +
+                          std::to_string(int64_t(std::min(parameters, 9e18))) + " parameters; the file holds " +
+                          std::to_string(bytes) + " bytes)");
+  }
+}
+
 void read_module(torch::serialize::InputArchive& archive, torch::nn::Module& module, const std::string& prefix,
                  const std::string& source) {
   torch::NoGradGuard no_grad;

@@ -27,11 +27,23 @@ struct CheckpointError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The layout version every mindt checkpoint carries as mindt/format.
+inline constexpr int64_t kCheckpointFormat = 1;
+
 // The model's parameter and buffer names, one per line (what a checkpoint records of its layers).
 std::string tensor_names(torch::nn::Module& model);
 
 std::string read_string(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source);
 int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source);
+double read_double(torch::serialize::InputArchive& archive, const std::string& key, const std::string& source);
+
+// CheckpointError unless mindt/format is kCheckpointFormat.
+void check_checkpoint_format(torch::serialize::InputArchive& archive, const std::string& source);
+
+// Every parameter is stored in its checkpoint (float32), so a config describing more than the file
+// `source` holds is damaged, and building it could exhaust memory before any shape check:
+// CheckpointError when 4 × `parameters` (the caller's lower bound) exceeds the file's size.
+void check_parameters_fit_file(double parameters, const std::string& source);
 
 // Copies the archive's tensors into `module`, checking that each is there with the module's shape
 // (Module::load would silently adopt a stored tensor of another shape).

@@ -4,7 +4,6 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
-#include <filesystem>
 #include <new>
 #include <sstream>
 
@@ -24,26 +23,15 @@ void check_model_fits_file(const config::ModelConfig& m, int64_t state_dim, int6
     throw CheckpointError(source + ": damaged checkpoint (state_dim " + std::to_string(state_dim) + ", act_dim " +
                           std::to_string(act_dim) + ")");
   }
-  std::error_code error;
-  const auto bytes = std::filesystem::file_size(source, error);
-  if (error) return;  // not a file of its own (the caller's archive); the shape checks still hold
   const double e = double(m.embed_dim);
   double parameters =
       e * double(m.max_ep_len) + e * double(state_dim + act_dim) + double(m.n_layers) * 2 * double(m.mlp_ratio) * e * e;
   if (m.backbone == "mamba") parameters += double(m.n_layers) * double(m.mamba.dt_rank) * e;
-  if (4 * parameters > double(bytes)) {
-    throw CheckpointError(source + ": damaged checkpoint (its config describes a model of at least " +
-                          std::to_string(int64_t(std::min(parameters, 9e18))) + " parameters; the file holds " +
-                          std::to_string(bytes) + " bytes)");
-  }
+  check_parameters_fit_file(parameters, source);
 }
 
 void read_stored_weights(torch::serialize::InputArchive& archive, const std::string& source, DecisionModel& model) {
-  const int64_t format = read_int(archive, "mindt/format", source);
-  if (format != kCheckpointFormat) {
-    throw CheckpointError(source + ": checkpoint format " + std::to_string(format) + ", this mindt reads format " +
-                          std::to_string(kCheckpointFormat));
-  }
+  check_checkpoint_format(archive, source);
   const config::Config stored =
       config::parse_config(read_string(archive, "mindt/config", source), source + " (config)");
   if (stored.model.backbone != model->config().backbone) {

@@ -28,8 +28,6 @@ class OutputArchive;
 
 namespace mindt {
 
-inline constexpr int64_t kCheckpointFormat = 1;
-
 struct LoadedModel {
   config::Config config;
   DecisionModel model{nullptr};

@@ -11,6 +11,7 @@
 #include "agents/device_sampler.h"
 #include "agents/optim/clip_grad.h"
 #include "agents/optim/device_adamw.h"
+#include "agents/optim/learning_rate.h"
 #include "agents/run/device.h"
 #include "agents/run/step_graph.h"
 #include "datasets/window_sampler.h"
@@ -31,10 +32,6 @@ Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
   return {wrap(w.states.data(), {B, K, w.state_dim}, at::kFloat), wrap(w.actions.data(), {B, K, w.act_dim}, at::kFloat),
           wrap(w.returns_to_go.data(), {B, K}, at::kFloat), wrap(w.timesteps.data(), {B, K}, at::kLong),
           wrap(w.mask.data(), {B, K}, at::kByte).to(at::kBool)};
-}
-
-void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
 }  // namespace
@@ -130,7 +127,7 @@ struct Learner::Impl {
       graph_step(b, step);
       return;
     }
-    set_learning_rate(*optimizer, lr_);
+    optim::set_learning_rate(*optimizer, lr_);
     optimizer->zero_grad();
     loss_ = loss_and_gradients(b);
     optimizer->step();

@@ -3,9 +3,6 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
-#include <filesystem>
-
-#include "agents/checkpoint.h"
 #include "common/utf8.h"
 
 namespace mindt {
@@ -13,19 +10,10 @@ namespace {
 
 constexpr const char* kKind = "char-lm";
 
-// A config asking for more parameters than the file could hold is damaged; building it could
-// exhaust memory before any shape check. A lower bound: the token table and each layer's MLP.
-void check_model_fits_file(const config::LmModelConfig& m, int64_t vocab, const std::string& source) {
-  std::error_code error;
-  const auto bytes = std::filesystem::file_size(source, error);
-  if (error) return;  // not a file of its own; the shape checks still hold
+// A lower bound on the parameters a config describes: the token table and each layer's MLP.
+double least_parameters(const config::LmModelConfig& m, int64_t vocab) {
   const double e = double(m.embed_dim);
-  const double parameters = double(vocab) * e + double(m.n_layers) * 2 * double(m.mlp_ratio) * e * e;
-  if (4 * parameters > double(bytes)) {
-    throw CheckpointError(source + ": damaged checkpoint (its config describes a model of at least " +
-                          std::to_string(int64_t(std::min(parameters, 9e18))) + " parameters; the file holds " +
-                          std::to_string(bytes) + " bytes)");
-  }
+  return double(vocab) * e + double(m.n_layers) * 2 * double(m.mlp_ratio) * e * e;
 }
 
 }  // namespace
@@ -44,32 +32,40 @@ void write_lm(torch::serialize::OutputArchive& archive, LanguageModel& model, co
   archive.write("model", weights);
 }
 
-LoadedLm read_lm(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device) {
+std::u32string read_lm_vocab(torch::serialize::InputArchive& archive, const std::string& source) {
   return translating_errors(source, [&] {
     c10::IValue kind;
     if (!archive.try_read("mindt/kind", kind) || !kind.isString() || kind.toStringRef() != kKind) {
       throw CheckpointError(source + ": not a language-model checkpoint (no mindt/kind \"" + kKind +
                             "\"; `mindt lm train` writes them)");
     }
-    const int64_t format = read_int(archive, "mindt/format", source);
-    if (format != kCheckpointFormat) {
-      throw CheckpointError(source + ": checkpoint format " + std::to_string(format) + ", this mindt reads format " +
-                            std::to_string(kCheckpointFormat));
-    }
-    LoadedLm loaded;
-    loaded.config = config::parse_lm_config(read_string(archive, "mindt/config", source), source + " (config)");
-    loaded.vocab = decode_utf8(read_string(archive, "mindt/vocab", source), source + " (vocab)");
-    check_model_fits_file(loaded.config.model, int64_t(loaded.vocab.size()), source);
-    loaded.model = LanguageModel(loaded.config.model, int64_t(loaded.vocab.size()));
-    if (read_string(archive, "mindt/tensors", source) != tensor_names(*loaded.model)) {
+    check_checkpoint_format(archive, source);
+    return decode_utf8(read_string(archive, "mindt/vocab", source), source + " (vocab)");
+  });
+}
+
+void read_lm_weights(torch::serialize::InputArchive& archive, const std::string& source, LanguageModel& model) {
+  translating_errors(source, [&] {
+    if (read_string(archive, "mindt/tensors", source) != tensor_names(*model)) {
       throw CheckpointError(source + ": the checkpoint's model has other layers than its config describes");
     }
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights)) throw CheckpointError(source + ": the model's weights are missing");
-    read_module(weights, *loaded.model, "", source);
-    loaded.model->to(device);
-    return loaded;
+    read_module(weights, *model, "", source);
   });
+}
+
+LoadedLm read_lm(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device) {
+  LoadedLm loaded;
+  loaded.vocab = read_lm_vocab(archive, source);
+  translating_errors(source, [&] {
+    loaded.config = config::parse_lm_config(read_string(archive, "mindt/config", source), source + " (config)");
+    check_parameters_fit_file(least_parameters(loaded.config.model, int64_t(loaded.vocab.size())), source);
+    loaded.model = LanguageModel(loaded.config.model, int64_t(loaded.vocab.size()));
+  });
+  read_lm_weights(archive, source, loaded.model);
+  loaded.model->to(device);
+  return loaded;
 }
 
 LoadedLm load_lm(const std::string& path, const c10::Device& device) {

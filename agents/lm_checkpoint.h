@@ -34,6 +34,10 @@ struct LoadedLm {
 
 void write_lm(torch::serialize::OutputArchive& archive, LanguageModel& model, const config::LmConfig& config,
               const std::u32string& vocab);
+// The pieces, for the trainer to restore its own model. CheckpointError naming `source` when the
+// archive is not a language-model checkpoint of this format, or its tensors are not `model`'s.
+std::u32string read_lm_vocab(torch::serialize::InputArchive& archive, const std::string& source);
+void read_lm_weights(torch::serialize::InputArchive& archive, const std::string& source, LanguageModel& model);
 // Rebuilds the model the archive describes, on `device`; CheckpointError naming `source` otherwise.
 LoadedLm read_lm(torch::serialize::InputArchive& archive, const std::string& source, const c10::Device& device);
 LoadedLm load_lm(const std::string& path, const c10::Device& device = c10::Device(c10::kCPU));

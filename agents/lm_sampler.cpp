@@ -8,17 +8,16 @@
 
 namespace mindt {
 
-TextGenerator::TextGenerator(LanguageModel model) : model_(std::move(model)) {
+TextGenerator::TextGenerator(LanguageModel model)
+    : model_(std::move(model)),
+      token_options_(at::TensorOptions(at::kLong).device(model_->parameters().front().device())) {
   model_->eval();
   state_ = model_->initial_state(1);
 }
 
 at::Tensor TextGenerator::feed(int64_t token) {
   torch::NoGradGuard no_grad;
-  const auto device = model_->parameters().front().device();
-  auto step = [&](int64_t t) {
-    return model_->step(at::full({1}, t, at::TensorOptions(at::kLong).device(device)), state_);
-  };
+  auto step = [&](int64_t t) { return model_->step(at::full({1}, t, token_options_), state_); };
   if (!model_->has_position_limit()) return step(token).squeeze(0);
   history_.push_back(token);
   if (state_.position == model_->config().context_len) {

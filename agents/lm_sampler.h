@@ -30,6 +30,7 @@ class TextGenerator {
 
  private:
   LanguageModel model_;
+  at::TensorOptions token_options_;  // int64 on the model's device: one token tensor per character
   GenerationState state_;
   std::vector<int64_t> history_;  // the transformer's: what a rebuilt cache is made from
 };

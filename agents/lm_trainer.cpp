@@ -18,6 +18,7 @@
 #include "agents/archive_file.h"
 #include "agents/char_tokens.h"
 #include "agents/lm_checkpoint.h"
+#include "agents/optim/learning_rate.h"
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
 #include "agents/run/run_loop.h"
@@ -40,8 +41,9 @@ Windows draw_windows(const at::Tensor& stream, int64_t batch, int64_t length, at
                      const c10::Device& device) {
   const int64_t starts = stream.size(0) - length;  // offsets 0 … starts-1 leave room for the target
   const at::Tensor offsets = at::randint(starts, {batch, 1}, generator, at::kLong);
-  const at::Tensor positions = offsets + at::arange(length, at::kLong);
-  return {stream.index({positions}).to(device), stream.index({positions + 1}).to(device)};
+  // One gather of length + 1 characters per window: the inputs and, shifted by one, the targets.
+  const at::Tensor windows = stream.index({offsets + at::arange(length + 1, at::kLong)}).to(device);
+  return {windows.narrow(1, 0, length).contiguous(), windows.narrow(1, 1, length).contiguous()};
 }
 
 // The estimate's windows are drawn from a generator seeded anew each time: every estimate of a
@@ -90,7 +92,7 @@ class LmRun {
   void train_step(int64_t step) {
     const config::LmTrainConfig& t = config_.train;
     lr_ = lm_learning_rate(t, step);
-    for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr_);
+    optim::set_learning_rate(*optimizer_, lr_);
     const Windows w = draw_windows(train_, t.batch_size, config_.model.context_len, batches_, device_);
     optimizer_->zero_grad();
     const at::Tensor logits = model_->forward(w.inputs);
@@ -143,21 +145,10 @@ class LmRun {
   std::pair<int64_t, double> restore(const std::string& path) {
     torch::serialize::InputArchive archive;
     open_checkpoint(path, archive, device_);
-    const LoadedLm stored = read_lm(archive, path, device_);
-    check_corpus_vocab(tokenizer_.vocab(), stored.vocab, config_.data, path);
+    // The vocabulary first: a changed corpus deserves its own message, not a shape mismatch.
+    check_corpus_vocab(tokenizer_.vocab(), read_lm_vocab(archive, path), config_.data, path);
+    read_lm_weights(archive, path, model_);
     return translating_errors(path, [&] {
-      {
-        torch::NoGradGuard no_grad;
-        auto mine = model_->named_parameters();
-        for (const auto& p : stored.model->named_parameters()) {
-          at::Tensor* target = mine.find(p.key());
-          if (!target || target->sizes() != p.value().sizes()) {
-            throw CheckpointError(path + ": the checkpoint's model is not the one config.yaml describes (" + p.key() +
-                                  ")");
-          }
-          target->copy_(p.value());
-        }
-      }
       at::Tensor rng, batches;
       archive.read("trainer/rng_cpu", rng, /*is_buffer=*/true);
       restore_cpu_rng(rng);
@@ -188,13 +179,6 @@ class LmRun {
   int64_t best_step = 0;
 
  private:
-  static double read_double(torch::serialize::InputArchive& archive, const std::string& key, const std::string& path) {
-    c10::IValue value;
-    if (!archive.try_read(key, value) || !value.isDouble())
-      throw CheckpointError(path + ": '" + key + "' is missing or not a number");
-    return value.toDouble();
-  }
-
   config::LmConfig config_;
   c10::Device device_;
   CharTokenizer tokenizer_;
@@ -244,7 +228,7 @@ LmTrainResult train_lm(const config::LmConfig& config, const LmTrainOptions& opt
   const c10::Device device = resolve_device(config.device);
   if (config.threads > 0) at::set_num_threads(int(config.threads));
   LmRun lm(config, corpus, device);
-  config::LmConfig resolved = config;
+  config::LmConfig resolved = config;  // to_yaml visits, so it takes a copy it may touch
   run.create(config::to_yaml(resolved));
   int64_t first_step = 0;
   double resumed_s = 0;
@@ -264,7 +248,6 @@ LmTrainResult train_lm(const config::LmConfig& config, const LmTrainOptions& opt
   auto chars_per_s = [&](int64_t step) {
     return double(step - first_step) * chars_per_step / std::max(progress.elapsed_s(), 1e-9);
   };
-  double last_val = std::numeric_limits<double>::quiet_NaN();
   RunLoop loop({t.steps, t.log_every, t.checkpoint_every, t.eval_every, true}, options.should_stop);
   loop.on_log = [&](int64_t step) {
     json::Writer line;
@@ -273,18 +256,18 @@ LmTrainResult train_lm(const config::LmConfig& config, const LmTrainOptions& opt
   };
   loop.on_evaluate = [&](int64_t step) {
     const double train_loss = lm.estimate(0);
-    last_val = lm.estimate(1);
+    const double val_loss = lm.estimate(1);
     json::Writer line;
-    line.begin_object().field("step", step).field("train_loss", train_loss).field("val_loss", last_val);
+    line.begin_object().field("step", step).field("train_loss", train_loss).field("val_loss", val_loss);
     run.log(line.field("elapsed_s", elapsed_s()).end_object().str());
-    if (last_val < lm.best_val_loss) {
-      lm.best_val_loss = last_val;
+    if (val_loss < lm.best_val_loss) {
+      lm.best_val_loss = val_loss;
       lm.best_step = step;
       lm.save_model(run.file("best.pt"));
     }
     std::ostringstream text;
     text << "[eval] step " << step << ": train loss " << std::fixed << std::setprecision(4) << train_loss
-         << ", validation loss " << last_val << " (best " << lm.best_val_loss << " at step " << lm.best_step << ")";
+         << ", validation loss " << val_loss << " (best " << lm.best_val_loss << " at step " << lm.best_step << ")";
     progress.message(text.str());
   };
   loop.on_checkpoint = [&](int64_t step) { lm.save(run.checkpoint_path(), step, elapsed_s()); };

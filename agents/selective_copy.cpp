@@ -10,6 +10,7 @@
 
 #include "agents/archive_file.h"
 #include "agents/backbones/backbone.h"
+#include "agents/optim/learning_rate.h"
 #include "agents/run/run_loop.h"
 
 namespace mindt {
@@ -170,7 +171,7 @@ CopyResult train_selective_copy(const CopyTrainOptions& o) {
   };
   loop.run(resumed.step, [&](int64_t step) {
     const double lr = o.lr * std::min(1.0, double(step) / double(std::max<int64_t>(o.warmup, 1)));
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    optim::set_learning_rate(optimizer, lr);
     const CopyBatch b = make_copy_batch(o.task, o.batch, train_data);
     optimizer.zero_grad();
     const at::Tensor loss =
