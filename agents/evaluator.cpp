@@ -2,10 +2,12 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
 
+#include "agents/return_conditioned_policy.h"
 #include "common/json.h"
 #include "common/mean_std.h"
 #include "datasets/minari_io.h"
@@ -28,31 +30,25 @@ EpisodeStats roll_out(DecisionModel& model, const EvalOptions& o, double target,
                              std::to_string(model->act_dim()) + "-dim actions; " + o.env + " has " + std::to_string(S) +
                              " and " + std::to_string(A));
   }
-  DecisionPolicy policy(model, o.mode);
-  policy.reset(n);
-  std::vector<double> obs(n * S), actions(n * A), rewards(n);
+  ReturnConditionedPolicy policy(model, o.mode, o.reward_scale);
+  policy.reset(n, target);
+  std::vector<double> obs(n * S), actions(n * A), rewards(n), received(n, 0.0);
   std::vector<uint8_t> terminated(n), truncated(n), done(n, 0);
   venv.reset(obs.data());
-  at::Tensor rtg = at::full({n}, target / o.reward_scale, at::kDouble);
   EpisodeStats stats;
   stats.returns.assign(n, 0.0);
   stats.lengths.assign(n, 0.0);
-  const int64_t last_timestep = model->config().max_ep_len - 1;
-  for (int64_t t = 0; std::count(done.begin(), done.end(), 1) < n; ++t) {
-    const at::Tensor state = at::from_blob(obs.data(), {n, S}, at::kDouble).to(at::kFloat);
-    const at::Tensor timestep = at::full({n}, std::min(t, last_timestep), at::kLong);
-    const at::Tensor action = policy.act(state, rtg.to(at::kFloat), timestep).to(at::kCPU, at::kDouble).contiguous();
-    const double* a = action.data_ptr<double>();
+  while (std::count(done.begin(), done.end(), 1) < n) {
+    policy.act(obs.data(), received.data(), actions.data());
     for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < A; ++j) actions[i * A + j] = done[i] ? 0.0 : a[i * A + j];
+      if (done[i]) std::fill_n(actions.begin() + i * A, A, 0.0);
     }
     venv.step(actions.data(), obs.data(), rewards.data(), terminated.data(), truncated.data());
-    auto r = rtg.accessor<double, 1>();
     for (int i = 0; i < n; ++i) {
+      received[i] = done[i] ? 0.0 : rewards[i];  // an ended episode keeps its return-to-go
       if (done[i]) continue;
       stats.returns[i] += rewards[i];
       stats.lengths[i] += 1;
-      r[i] -= rewards[i] / o.reward_scale;
       if (terminated[i] || truncated[i]) done[i] = 1;
     }
   }

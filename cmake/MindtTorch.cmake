@@ -8,7 +8,13 @@
 # Inputs : MINDT_PYTHON (default: python3 on PATH) — an interpreter that can `import torch`.
 # Outputs: target mindt::torch, MINDT_HAS_CUDA, Torch_VERSION, Torch_DIR, function mindt_torch_target().
 
-set(MINDT_PYTHON "python3" CACHE STRING "Python interpreter whose `torch` package provides LibTorch")
+# Under `pip install .` (scikit-build-core), the interpreter running pip.
+if(DEFINED Python_EXECUTABLE AND SKBUILD)
+  set(_mindt_default_python ${Python_EXECUTABLE})
+else()
+  set(_mindt_default_python python3)
+endif()
+set(MINDT_PYTHON "${_mindt_default_python}" CACHE STRING "Python interpreter whose `torch` package provides LibTorch")
 
 execute_process(
   COMMAND ${MINDT_PYTHON} -c

@@ -45,6 +45,7 @@ void LocomotionEnv::reset(double* observation) {
 StepResult LocomotionEnv::step(const double* action, double* observation) {
   const mjModel& m = sim_.model();
   const double x_before = sim_.data().qpos[0];
+  take_mujoco_warnings();  // raised by MuJoCo calls that are not this step's
   sim_.step(action, spec_.frame_skip);
   const std::string warnings = take_mujoco_warnings();
   if (!warnings.empty()) throw MujocoError(spec_.name + ": MuJoCo warning: " + warnings);

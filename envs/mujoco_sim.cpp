@@ -27,6 +27,7 @@ std::string take_mujoco_warnings() { return std::exchange(pending_warnings, std:
 
 ModelPtr load_model(const std::string& name, const std::string& mjcf, double total_mass) {
   install_warning_hook();
+  take_mujoco_warnings();  // someone else's
   mjVFS vfs;
   mj_defaultVFS(&vfs);
   const std::string file = name + ".xml";

@@ -49,7 +49,10 @@ class Simulation {
   std::unique_ptr<mjData, void (*)(mjData*)> data_;
 };
 
-// The MuJoCo warnings raised on this thread since the last call, joined; "" when none.
+// The MuJoCo warnings raised on this thread since the last call, joined; "" when none. The hook
+// is process-wide, so it also collects warnings of MuJoCo calls that are not ours (the mujoco
+// Python module compiling gymnasium's models in the same process): call it before a MuJoCo call
+// too, to drop those, and after, to get that call's own.
 std::string take_mujoco_warnings();
 
 }  // namespace mindt::envs

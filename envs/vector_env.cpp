@@ -13,14 +13,17 @@ uint64_t mix(uint64_t x) {  // SplitMix64
   return x ^ (x >> 31);
 }
 
+uint64_t env_seed(uint64_t seed, int i) { return mix(seed ^ mix(uint64_t(i))); }
+
 }  // namespace
 
-VectorEnv::VectorEnv(const std::string& env, int num_envs, uint64_t seed, int threads, bool auto_reset)
+VectorEnv::VectorEnv(const std::string& env, int num_envs, uint64_t seed, int threads, AutoReset auto_reset)
     : auto_reset_(auto_reset) {
   if (num_envs < 1)
     throw std::invalid_argument("VectorEnv: need at least one environment, got " + std::to_string(num_envs));
-  for (int i = 0; i < num_envs; ++i) envs_.push_back(make_env(env, mix(seed ^ mix(uint64_t(i)))));
+  for (int i = 0; i < num_envs; ++i) envs_.push_back(make_env(env, env_seed(seed, i)));
   final_obs_.assign(num_envs, std::vector<double>(envs_.front().obs_dim()));
+  reset_pending_.assign(num_envs, 0);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, num_envs);
   for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { worker_loop(w); });
@@ -85,19 +88,34 @@ void VectorEnv::parallel_for(const std::function<void(int)>& body) {
 
 void VectorEnv::reset(double* observations) {
   parallel_for([&](int i) { envs_[i].reset(observations + i * obs_dim()); });
+  std::fill(reset_pending_.begin(), reset_pending_.end(), 0);
+}
+
+void VectorEnv::reseed(uint64_t seed) {
+  for (int i = 0; i < size(); ++i) envs_[i].reseed(env_seed(seed, i));
 }
 
 void VectorEnv::step(const double* actions, double* observations, double* rewards, uint8_t* terminated,
                      uint8_t* truncated) {
   parallel_for([&](int i) {
     double* obs = observations + i * obs_dim();
+    if (reset_pending_[i]) {
+      envs_[i].reset(obs);
+      reset_pending_[i] = 0;
+      rewards[i] = 0;
+      terminated[i] = truncated[i] = 0;
+      return;
+    }
     const StepResult r = envs_[i].step(actions + i * act_dim(), obs);
     rewards[i] = r.reward;
     terminated[i] = r.terminated;
     truncated[i] = r.truncated;
-    if (auto_reset_ && (r.terminated || r.truncated)) {
+    if (!(r.terminated || r.truncated)) return;
+    if (auto_reset_ == AutoReset::kSameStep) {
       std::copy(obs, obs + obs_dim(), final_obs_[i].begin());
       envs_[i].reset(obs);
+    } else if (auto_reset_ == AutoReset::kNextStep) {
+      reset_pending_[i] = 1;
     }
   });
 }

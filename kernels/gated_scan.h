@@ -25,15 +25,33 @@ inline int64_t gate_groups(GateKind kind) { return kind == GateKind::kMinGru ? 2
 // on CUDA the gates are formed with torch ops and scanned by the CUDA linear_scan kernel.
 at::Tensor gated_scan(GateKind kind, const at::Tensor& pre, const at::Tensor& h0 = {});
 
+// Throws a c10::Error naming the offending argument unless pre (and h0) form a valid problem.
+void check_gated_scan_inputs(GateKind kind, const at::Tensor& pre, const at::Tensor& h0);
+
 // (a, b) from pre-activations [..., G·D] with torch ops (differentiable by torch autograd): the
 // reference the fused kernel is tested against, and the path for single steps and CUDA.
 std::pair<at::Tensor, at::Tensor> gate_coefficients(GateKind kind, const at::Tensor& pre);
 
-// The fused CPU kernel (gates, recurrence and backward in one pass over time).
-namespace cpu {
 struct GatedScanGrads {
   at::Tensor pre, h0;
 };
+
+// The gradient with respect to pre of sum(grad_a ⊙ a + grad_b ⊙ b), (a, b) = gate_coefficients(pre),
+// written out with torch ops: the gates' backward on devices without a fused kernel.
+at::Tensor gate_coefficients_backward(GateKind kind, const at::Tensor& pre, const at::Tensor& grad_a,
+                                      const at::Tensor& grad_b);
+
+// The gated scan from gate_coefficients and the device's linear-scan kernel, without autograd, and
+// its backward (gates recomputed from pre; h0 undefined = zeros, its gradient returned all the same):
+// CUDA's path, and on the CPU a second implementation the fused kernel is tested against.
+namespace composite {
+at::Tensor gated_scan_forward(GateKind kind, const at::Tensor& pre, const at::Tensor& h0);
+GatedScanGrads gated_scan_backward(GateKind kind, const at::Tensor& pre, const at::Tensor& h, const at::Tensor& h0,
+                                   const at::Tensor& grad_h);
+}  // namespace composite
+
+// The fused CPU kernel (gates, recurrence and backward in one pass over time).
+namespace cpu {
 at::Tensor gated_scan_forward(GateKind kind, const at::Tensor& pre, const at::Tensor& h0);
 GatedScanGrads gated_scan_backward(GateKind kind, const at::Tensor& pre, const at::Tensor& h, const at::Tensor& h0,
                                    const at::Tensor& grad_h);

@@ -22,6 +22,12 @@ struct ScanGrads {
   at::Tensor a, b, h0;
 };
 
+// The kernel for the inputs' device (CPU or CUDA) without autograd: what linear_scan's autograd
+// Function calls, and what code that registers its own autograd (the Python package's torch ops) uses.
+at::Tensor linear_scan_forward(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0);
+ScanGrads linear_scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0,
+                               const at::Tensor& grad_h);
+
 // Throws a c10::Error naming the offending argument unless a, b (and h0) form a valid scan problem.
 void check_scan_inputs(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0);
 

@@ -28,24 +28,26 @@ void check_scan_inputs(const at::Tensor& a, const at::Tensor& b, const at::Tenso
   }
 }
 
-namespace {
-
-at::Tensor forward_on_device(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0) {
+at::Tensor linear_scan_forward(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0) {
   if (a.is_cuda()) return cuda::scan_forward(a, b, h0);
   TORCH_CHECK(a.is_cpu(), "linear_scan: unsupported device ", a.device());
   return cpu::scan_forward(a, b, h0);
 }
 
-ScanGrads backward_on_device(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0, const at::Tensor& grad_h) {
+ScanGrads linear_scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0,
+                               const at::Tensor& grad_h) {
   if (a.is_cuda()) return cuda::scan_backward(a, h, h0, grad_h);
+  TORCH_CHECK(a.is_cpu(), "linear_scan: unsupported device ", a.device());
   return cpu::scan_backward(a, h, h0, grad_h);
 }
+
+namespace {
 
 class LinearScanFunction : public torch::autograd::Function<LinearScanFunction> {
  public:
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& a, const at::Tensor& b,
                             const at::Tensor& h0) {
-    at::Tensor h = forward_on_device(a, b, h0);
+    at::Tensor h = linear_scan_forward(a, b, h0);
     // h is needed for grad_a (h_{t-1}); keeping it avoids recomputing the scan in backward.
     ctx->save_for_backward({a, h, h0});
     return h;
@@ -56,7 +58,7 @@ class LinearScanFunction : public torch::autograd::Function<LinearScanFunction> 
     const auto saved = ctx->get_saved_variables();
     // Autograd may hand us an undefined gradient when h feeds nothing differentiable.
     const at::Tensor grad_h = grad_outputs[0].defined() ? grad_outputs[0] : at::zeros_like(saved[1]);
-    ScanGrads g = backward_on_device(saved[0], saved[1], saved[2], grad_h);
+    ScanGrads g = linear_scan_backward(saved[0], saved[1], saved[2], grad_h);
     return {g.a, g.b, g.h0};
   }
 };

@@ -23,7 +23,7 @@ class SelectiveScanFunction : public torch::autograd::Function<SelectiveScanFunc
                                                  torch::autograd::variable_list grad_outputs) {
     const auto s = ctx->get_saved_variables();
     if (!grad_outputs[0].defined()) return torch::autograd::variable_list(6);
-    cpu::SelectiveScanGrads g = cpu::selective_scan_backward(s[0], s[1], s[2], s[3], s[4], s[5], grad_outputs[0]);
+    SelectiveScanGrads g = cpu::selective_scan_backward(s[0], s[1], s[2], s[3], s[4], s[5], grad_outputs[0]);
     return {g.x, g.delta, g.a, g.b, g.c, at::Tensor()};
   }
 };
@@ -65,6 +65,37 @@ at::Tensor selective_scan_composite(const at::Tensor& x, const at::Tensor& delta
           .view({batch, length, channels, states});
   return at::matmul(h, c.unsqueeze(-1)).squeeze(-1);
 }
+
+namespace composite {
+
+SelectiveScanGrads selective_scan_backward(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
+                                           const at::Tensor& b, const at::Tensor& c, const at::Tensor& grad_y) {
+  check_selective_scan_inputs(x, delta, a, b, c);
+  const int64_t batch = x.size(0), length = x.size(1), channels = x.size(2), states = a.size(1);
+  const at::Tensor dx = delta * x;
+  const at::Tensor decay = at::exp(delta.unsqueeze(-1) * a).contiguous();  // [batch, L, D, N]
+  const at::Tensor input = (dx.unsqueeze(-1) * b.unsqueeze(2)).reshape({batch, length, channels * states});
+  const at::Tensor flat_decay = decay.view({batch, length, channels * states});
+  const at::Tensor h = linear_scan_forward(flat_decay, input.contiguous(), at::Tensor());
+  const at::Tensor grad_y_ = grad_y.to(x.scalar_type());
+  // y = Σ_n C h, so dL/dh (before the recurrence) is grad_y ⊗ C; the reverse scan gives dL/d(decay)
+  // and dL/d(input) per state, from which the five inputs' gradients are sums over d, n or time.
+  const at::Tensor grad_h = (grad_y_.unsqueeze(-1) * c.unsqueeze(2)).reshape({batch, length, channels * states});
+  ScanGrads g = linear_scan_backward(flat_decay, h, at::Tensor(), grad_h.contiguous());
+  const at::Tensor h4 = h.view({batch, length, channels, states});
+  const at::Tensor grad_input = g.b.view({batch, length, channels, states});
+  const at::Tensor grad_exponent = g.a.view({batch, length, channels, states}) * decay;  // d/d(Δ A)
+  const at::Tensor grad_input_b = (grad_input * b.unsqueeze(2)).sum(-1);                 // [batch, L, D]
+  SelectiveScanGrads grads;
+  grads.x = grad_input_b * delta;
+  grads.delta = (grad_exponent * a).sum(-1) + grad_input_b * x;
+  grads.a = (grad_exponent * delta.unsqueeze(-1)).sum(at::IntArrayRef{0, 1});
+  grads.b = (grad_input * dx.unsqueeze(-1)).sum(2);
+  grads.c = (h4 * grad_y_.unsqueeze(-1)).sum(2);
+  return grads;
+}
+
+}  // namespace composite
 
 at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a, const at::Tensor& b,
                           const at::Tensor& c) {

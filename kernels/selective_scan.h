@@ -29,13 +29,29 @@ void check_selective_scan_inputs(const at::Tensor& x, const at::Tensor& delta, c
 at::Tensor selective_scan_composite(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
                                     const at::Tensor& b, const at::Tensor& c);
 
-namespace cpu {
-struct SelectiveScanForward {
-  at::Tensor y;
-  at::Tensor checkpoints;  // float64 states every 64 steps, for backward; undefined unless kept
-};
 struct SelectiveScanGrads {
   at::Tensor x, delta, a, b, c;
+};
+
+// The composite's backward written out with torch ops (the state recomputed and materialised, the
+// reverse recurrence run by the device's linear-scan kernel), no autograd: the path on devices
+// without a fused kernel (CUDA), and on the CPU a second implementation to test the fused one by.
+namespace composite {
+SelectiveScanGrads selective_scan_backward(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
+                                           const at::Tensor& b, const at::Tensor& c, const at::Tensor& grad_y);
+}  // namespace composite
+
+namespace cpu {
+// The checkpoints' layout: [batch, ceil(D / kCheckpointTile), ceil(L / kCheckpointChunk), N,
+// kCheckpointTile], float64 — the state at the start of every kCheckpointChunk steps, per tile of
+// channels. Public so that code allocating outputs symbolically (the Python package's fake tensors)
+// can shape them.
+inline constexpr int64_t kCheckpointTile = 32;
+inline constexpr int64_t kCheckpointChunk = 64;
+
+struct SelectiveScanForward {
+  at::Tensor y;
+  at::Tensor checkpoints;  // undefined unless kept
 };
 SelectiveScanForward selective_scan_forward(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& a,
                                             const at::Tensor& b, const at::Tensor& c, bool keep_checkpoints);

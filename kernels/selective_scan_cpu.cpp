@@ -31,8 +31,9 @@
 namespace mindt::kernels::cpu {
 namespace {
 
-constexpr int64_t kTile = 32;   // channels per task: a chunk's states and decays (2 · kChunk · N · kTile) stay in L2
-constexpr int64_t kChunk = 64;  // time steps whose states backward recomputes at once
+constexpr int64_t kTile =
+    kCheckpointTile;  // channels per task: a chunk's states and decays (2 · kChunk · N · kTile) stay in L2
+constexpr int64_t kChunk = kCheckpointChunk;  // time steps whose states backward recomputes at once
 
 // Every running value (state, its gradient, the decays) is float64 whatever the storage type, as
 // in the linear scan: with decays near 1 the state and its gradient are sums over thousands of

@@ -18,6 +18,8 @@ ALLOWED = {
     "datasets": {"common"},
     "agents": {"common", "kernels", "configs", "envs", "datasets"},
     "tools": {"common", "kernels", "configs", "envs", "datasets", "agents"},
+    # The Python package's extension (python/csrc): beside tools/, over the same libraries.
+    "python": {"common", "kernels", "configs", "envs", "datasets", "agents"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

@@ -21,7 +21,7 @@ int run_env_check(const ParsedArgs& args) {
   const int64_t num_envs = std::min<int64_t>(args.int_value("envs"), episodes);
   const uint64_t seed = static_cast<uint64_t>(args.int_value("seed"));
   if (episodes < 1 || num_envs < 1) throw UsageError("mindt env check: --episodes and --envs must be at least 1");
-  envs::VectorEnv venv(name, int(num_envs), seed, int(args.int_value("threads")), /*auto_reset=*/true);
+  envs::VectorEnv venv(name, int(num_envs), seed, int(args.int_value("threads")), envs::AutoReset::kSameStep);
   const int N = venv.size(), A = venv.act_dim();
 
   // Each environment has its own action stream, so results do not depend on the thread count.

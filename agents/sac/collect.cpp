@@ -86,7 +86,7 @@ D4rlDataset collect(TanhGaussianPolicyImpl* policy, const CollectOptions& o) {
   SingleThreaded single_threaded;
   at::manual_seed(o.seed);
   // One thread: stepping 16 small envs costs less than waking a pool for each step.
-  envs::VectorEnv venv(o.env, o.num_envs, o.seed, /*threads=*/1, /*auto_reset=*/true);
+  envs::VectorEnv venv(o.env, o.num_envs, o.seed, /*threads=*/1, envs::AutoReset::kSameStep);
   const int N = venv.size(), S = venv.obs_dim(), A = venv.act_dim();
   const int nq = static_cast<int>(venv.env(0).qpos().size()), nv = static_cast<int>(venv.env(0).qvel().size());
   std::vector<double> obs(size_t(N) * S), next_obs(size_t(N) * S), actions(size_t(N) * A), rewards(N), log_probs(N);

@@ -15,7 +15,7 @@ struct Rollout {
   std::vector<uint8_t> done;
 };
 
-Rollout roll(const std::string& env, int threads, int steps, bool auto_reset) {
+Rollout roll(const std::string& env, int threads, int steps, AutoReset auto_reset) {
   VectorEnv venv(env, 5, /*seed=*/42, threads, auto_reset);
   const int N = venv.size(), A = venv.act_dim();
   std::mt19937_64 rng(7);
@@ -37,7 +37,7 @@ Rollout roll(const std::string& env, int threads, int steps, bool auto_reset) {
 
 TEST(VectorEnv, TrajectoriesDoNotDependOnTheThreadCount) {
   for (const char* env : {"hopper", "halfcheetah"}) {
-    const Rollout one = roll(env, 1, 60, true), three = roll(env, 3, 60, true);
+    const Rollout one = roll(env, 1, 60, AutoReset::kSameStep), three = roll(env, 3, 60, AutoReset::kSameStep);
     EXPECT_EQ(one.observations, three.observations) << env;
     EXPECT_EQ(one.rewards, three.rewards) << env;
   }
@@ -53,7 +53,7 @@ TEST(VectorEnv, EnvironmentsGetDifferentResets) {
 
 TEST(VectorEnv, AutoResetStartsANewEpisodeInTheSameStep) {
   // Random hoppers fall within ~20 steps: every environment finishes at least once in 200 steps.
-  VectorEnv venv("hopper", 4, 3, 2, /*auto_reset=*/true);
+  VectorEnv venv("hopper", 4, 3, 2, AutoReset::kSameStep);
   std::vector<double> obs(4 * 11), actions(4 * 3, 0.8), rewards(4);
   std::vector<uint8_t> term(4), trunc(4);
   venv.reset(obs.data());
@@ -70,6 +70,41 @@ TEST(VectorEnv, AutoResetStartsANewEpisodeInTheSameStep) {
     }
   }
   EXPECT_GE(finished, 4);
+}
+
+TEST(VectorEnv, NextStepAutoResetReportsTheEndThenStartsAnew) {
+  // gymnasium's NEXT_STEP: the terminating step keeps the fallen observation; the following step
+  // ignores the action and returns a fresh episode's first observation, reward 0, no flags.
+  VectorEnv venv("hopper", 3, 5, 1, AutoReset::kNextStep);
+  VectorEnv reference("hopper", 3, 5, 1, AutoReset::kOff);  // same seeds: the same resets
+  std::vector<double> obs(3 * 11), ref_obs(3 * 11), actions(3 * 3, 0.8), rewards(3), ref_rewards(3);
+  std::vector<uint8_t> term(3), trunc(3), ref_term(3), ref_trunc(3);
+  venv.reset(obs.data());
+  reference.reset(ref_obs.data());
+  std::vector<uint8_t> ended(3, 0);
+  int restarts = 0;
+  for (int t = 0; t < 200; ++t) {
+    venv.step(actions.data(), obs.data(), rewards.data(), term.data(), trunc.data());
+    for (int i = 0; i < 3; ++i) {
+      if (ended[i]) {
+        ++restarts;
+        std::vector<double> fresh(11);
+        reference.env(i).reset(fresh.data());
+        EXPECT_EQ(std::vector<double>(obs.begin() + i * 11, obs.begin() + (i + 1) * 11), fresh);
+        EXPECT_EQ(rewards[i], 0.0);
+        EXPECT_FALSE(term[i] || trunc[i]);
+        EXPECT_EQ(venv.env(i).elapsed_steps(), 0);
+      } else {
+        const StepResult r = reference.env(i).step(actions.data() + i * 3, ref_obs.data() + i * 11);
+        EXPECT_EQ(rewards[i], r.reward);
+        EXPECT_EQ(bool(term[i]), r.terminated);
+        EXPECT_EQ(std::vector<double>(obs.begin() + i * 11, obs.begin() + (i + 1) * 11),
+                  std::vector<double>(ref_obs.begin() + i * 11, ref_obs.begin() + (i + 1) * 11));
+      }
+      ended[i] = term[i] || trunc[i];
+    }
+  }
+  EXPECT_GE(restarts, 3);
 }
 
 }  // namespace
