@@ -35,6 +35,9 @@ void check_scan_inputs(const at::Tensor& a, const at::Tensor& b, const at::Tenso
 // channels. Backward runs the same recurrence in reverse:
 //     g_t = grad_h_t + a_{t+1} g_{t+1},  grad_a_t = g_t h_{t-1},  grad_b_t = g_t,  grad_h0 = a_0 g_0.
 namespace cpu {
+// How many threads the fused CPU kernels' work sharing runs on (distinct at::get_thread_num values
+// over a batch of tiles): at::get_num_threads() when they are built with OpenMP, 1 when not.
+int work_sharing_threads();
 at::Tensor scan_forward(const at::Tensor& a, const at::Tensor& b, const at::Tensor& h0);
 ScanGrads scan_backward(const at::Tensor& a, const at::Tensor& h, const at::Tensor& h0, const at::Tensor& grad_h);
 }  // namespace cpu

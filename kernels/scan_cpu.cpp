@@ -7,7 +7,9 @@
 #include <ATen/Dispatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <type_traits>
+#include <vector>
 
 #include "kernels/cpu_tiles.h"
 #include "kernels/linear_scan.h"
@@ -124,6 +126,16 @@ ScanGrads scan_backward(const at::Tensor& a_in, const at::Tensor& h_in, const at
     use_streaming<scalar_t>(s) ? run(std::true_type{}) : run(std::false_type{});
   });
   return grads;
+}
+
+int work_sharing_threads() {
+  std::vector<std::atomic<int>> seen(static_cast<size_t>(std::max(1, at::get_num_threads())));
+  detail::for_each_channel_tile(int64_t(seen.size()) * 4, detail::kMaxRow, [&](int64_t, int64_t, int64_t) {
+    seen[static_cast<size_t>(at::get_thread_num()) % seen.size()] = 1;
+  });
+  int threads = 0;
+  for (const auto& s : seen) threads += s.load();
+  return threads;
 }
 
 }  // namespace mindt::kernels::cpu

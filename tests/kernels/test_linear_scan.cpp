@@ -221,3 +221,19 @@ TEST(LinearScanAutograd, RejectsBadInputsWithClearMessages) {
 
 }  // namespace
 }  // namespace mindt::kernels
+
+namespace mindt::kernels {
+namespace {
+
+// at::parallel_for is an inline template that runs serially in a file built without OpenMP; the
+// fused kernels' files must be built with it (kernels/CMakeLists.txt) or every CPU kernel silently
+// uses one core.
+TEST(CpuKernels, ShareWorkAcrossTorchsThreads) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  EXPECT_EQ(cpu::work_sharing_threads(), 2);
+  at::set_num_threads(before);
+}
+
+}  // namespace
+}  // namespace mindt::kernels
