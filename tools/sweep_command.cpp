@@ -248,7 +248,7 @@ int run_sweep(const ParsedArgs& args) {
     std::cout << "no finished runs in " << out_dir.string() << " for this grid yet\n";
     return 0;
   }
-  const std::string json = sweep::scores_json(first, results);
+  const std::string json = sweep::scores_json(grid, first, results);
   if (auto out = args.value("json-out")) write_text_atomically(*out, json);
   if (args.flag("json")) {
     std::cout << json;

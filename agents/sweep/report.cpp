@@ -1,5 +1,6 @@
 #include "agents/sweep/report.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -41,9 +42,57 @@ std::string row_label(const Grid& grid, const std::string& env, const std::strin
   return grid.suite == Suite::kD4rl ? env + "-" + dataset : "mujoco/" + env + "/" + dataset + "-v0";
 }
 
+// One backbone's scores at target k, [row][seed], rows keyed by env-dataset.
+std::map<std::string, std::vector<double>> rows_of(const std::vector<CellResult>& results, const std::string& backbone,
+                                                   size_t k) {
+  std::map<std::string, std::vector<double>> rows;
+  for (const auto& r : results) {
+    if (r.cell.backbone == backbone && k < r.scores.size())
+      rows[r.cell.env + "/" + r.cell.dataset].push_back(r.scores[k]);
+  }
+  return rows;
+}
+
 }  // namespace
 
-std::string scores_json(const config::Config& first, const std::vector<CellResult>& results) {
+TargetStatistics target_statistics(const std::vector<std::string>& backbones, const std::vector<CellResult>& results,
+                                   size_t k, int replicates) {
+  TargetStatistics stats;
+  std::map<std::string, std::map<std::string, std::vector<double>>> by_backbone;
+  for (const auto& b : backbones) by_backbone[b] = rows_of(results, b, k);
+  for (const auto& b : backbones) {
+    TaskScores scores;
+    size_t runs = 0;
+    for (const auto& [row, xs] : by_backbone[b]) {
+      scores.push_back(xs);
+      runs += xs.size();
+    }
+    if (runs < 2) continue;
+    const Interval ci = stratified_bootstrap_interval(
+        {scores}, [](const std::vector<TaskScores>& s) { return interquartile_mean(s[0]); }, replicates, 0);
+    stats.iqm.push_back({b, runs, interquartile_mean(scores), ci});
+  }
+  for (const auto& x : backbones) {
+    for (const auto& y : backbones) {
+      if (x == y) continue;
+      TaskScores xs, ys;
+      for (const auto& [row, scores] : by_backbone[x]) {
+        const auto other = by_backbone[y].find(row);
+        if (other == by_backbone[y].end()) continue;
+        xs.push_back(scores);
+        ys.push_back(other->second);
+      }
+      if (xs.empty()) continue;
+      const Interval ci = stratified_bootstrap_interval(
+          {xs, ys}, [](const std::vector<TaskScores>& s) { return probability_of_improvement(s[0], s[1]); }, replicates,
+          0);
+      stats.improvements.push_back({x, y, xs.size(), probability_of_improvement(xs, ys), ci});
+    }
+  }
+  return stats;
+}
+
+std::string scores_json(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
   json::Writer w;
   w.begin_object().field("steps", first.train.steps).field("episodes", first.eval.episodes);
   w.field("mode", first.eval.mode).key("runs").begin_array();
@@ -52,8 +101,62 @@ std::string scores_json(const config::Config& first, const std::vector<CellResul
     w.field("seed", r.cell.seed).field("scores", r.scores).field("targets", r.targets);
     w.field("score_reference", r.score_reference).end_object();
   }
+  w.end_array().key("statistics").begin_array();
+  for (size_t k = 0; k < results.front().targets.size(); ++k) {
+    const TargetStatistics stats = target_statistics(grid.backbones, results, k);
+    w.begin_object().field("target_index", int64_t(k)).key("iqm").begin_array();
+    for (const auto& s : stats.iqm) {
+      w.begin_object().field("backbone", s.backbone).field("runs", int64_t(s.runs)).field("iqm", s.iqm);
+      w.field("ci", std::vector<double>{s.ci.lower, s.ci.upper}).end_object();
+    }
+    w.end_array().key("probability_of_improvement").begin_array();
+    for (const auto& s : stats.improvements) {
+      w.begin_object()
+          .field("x", s.x)
+          .field("y", s.y)
+          .field("tasks", int64_t(s.tasks))
+          .field("probability", s.probability);
+      w.field("ci", std::vector<double>{s.ci.lower, s.ci.upper}).end_object();
+    }
+    w.end_array().end_object();
+  }
   return w.end_array().end_object().str() + "\n";
 }
+
+namespace {
+
+std::string ci_text(double value, const Interval& ci, int precision) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(precision) << value << " [" << ci.lower << ", " << ci.upper << "]";
+  return text.str();
+}
+
+// The statistics under target k's table: IQM per backbone, then P(row beats column).
+void write_statistics(std::ostream& out, const Grid& grid, const std::vector<CellResult>& results, size_t k) {
+  const TargetStatistics stats = target_statistics(grid.backbones, results, k);
+  if (stats.iqm.empty()) return;
+  out << "\nIQM of the normalized scores over every row × seed, 95 % stratified-bootstrap CI (" << kBootstrapReplicates
+      << " replicates):\n\n| backbone | runs | IQM [95 % CI] |\n|---|---|---|\n";
+  for (const auto& s : stats.iqm)
+    out << "| " << s.backbone << " | " << s.runs << " | " << ci_text(s.iqm, s.ci, 1) << " |\n";
+  if (stats.improvements.empty()) return;
+  out << "\nP(row beats column) over the rows both have, 95 % CI:\n\n|  |";
+  for (const auto& b : grid.backbones) out << " " << b << " |";
+  out << "\n|---|";
+  for (size_t i = 0; i < grid.backbones.size(); ++i) out << "---|";
+  out << "\n";
+  for (const auto& x : grid.backbones) {
+    out << "| " << x << " |";
+    for (const auto& y : grid.backbones) {
+      const auto found = std::find_if(stats.improvements.begin(), stats.improvements.end(),
+                                      [&](const Improvement& i) { return i.x == x && i.y == y; });
+      out << " " << (found == stats.improvements.end() ? "–" : ci_text(found->probability, found->ci, 2)) << " |";
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace
 
 std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
   std::ostringstream out;
@@ -109,6 +212,7 @@ std::string score_tables(const Grid& grid, const config::Config& first, const st
       }
       out << "\n";
     }
+    write_statistics(out, grid, results, k);
   }
   return out.str();
 }

@@ -7,12 +7,39 @@
 #include <vector>
 
 #include "agents/sweep/grid.h"
+#include "agents/sweep/score_statistics.h"
 
 namespace mindt::sweep {
 
+// Per target: each backbone's interquartile mean over every env-dataset row × seed it has, with
+// its 95 % stratified-bootstrap CI, and the probability that one backbone beats another over the
+// rows both have (agents/sweep/score_statistics.h: rliable's statistics). Bootstrap replicates
+// come from a fixed seed, so a report reads the same every time.
+struct BackboneIqm {
+  std::string backbone;
+  size_t runs = 0;
+  double iqm = 0;
+  Interval ci;
+};
+struct Improvement {
+  std::string x, y;
+  size_t tasks = 0;
+  double probability = 0;  // P(X > Y)
+  Interval ci;
+};
+struct TargetStatistics {
+  std::vector<BackboneIqm> iqm;           // backbones with at least 2 runs, in grid order
+  std::vector<Improvement> improvements;  // every ordered pair sharing a row
+};
+inline constexpr int kBootstrapReplicates = 50000;
+TargetStatistics target_statistics(const std::vector<std::string>& backbones, const std::vector<CellResult>& results,
+                                   size_t target_index, int replicates = kBootstrapReplicates);
+
 // {"steps", "episodes", "mode",
-//  "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets", "score_reference"}]}
-std::string scores_json(const config::Config& first, const std::vector<CellResult>& results);
+//  "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets", "score_reference"}],
+//  "statistics": [per target {"target", "iqm": [{"backbone", "runs", "iqm", "ci"}],
+//                 "probability_of_improvement": [{"x", "y", "tasks", "probability", "ci"}]}]}
+std::string scores_json(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results);
 
 // The tables, headed by a line naming the score's reference and the budget; cells with fewer seeds
 // than the grid say so,

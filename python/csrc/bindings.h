@@ -6,4 +6,5 @@ namespace mindt::python {
 void bind_envs(pybind11::module_& m);
 void bind_datasets(pybind11::module_& m);
 void bind_policies(pybind11::module_& m);
+void bind_statistics(pybind11::module_& m);
 }  // namespace mindt::python

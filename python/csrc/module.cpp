@@ -21,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
   mindt::python::bind_envs(m);
   mindt::python::bind_datasets(m);
   mindt::python::bind_policies(m);
+  mindt::python::bind_statistics(m);
 }

@@ -79,6 +79,11 @@ TEST_F(SweepFixture, ReportShowsFinishedRunsAndTrainsNothing) {
   auto [status, text] = sweep(3, "--seeds 0,1,2 --report");
   ASSERT_EQ(status, 0) << text;
   EXPECT_HAS(text, "(2 seeds) |");
+  // rliable's statistics under each table (their numbers are tested against rliable in
+  // tests/python/test_statistics.py): one row of two seeds per backbone.
+  EXPECT_HAS(text, "IQM of the normalized scores over every row × seed, 95 % stratified-bootstrap CI");
+  EXPECT_HAS(text, "| mingru | 2 | ");
+  EXPECT_HAS(text, "P(row beats column) over the rows both have, 95 % CI:");
   EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-v2/mingru-seed2"));
   EXPECT_EQ(text.find(": training\n"), std::string::npos) << text;
 }
