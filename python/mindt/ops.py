@@ -175,14 +175,6 @@ def _gated_autograd(backward_op):
     return backward, setup
 
 
-for _name, _op in [
-    ("gated_scan", lambda *args: torch.ops.mindt.gated_scan_backward(*args)),
-    ("_gated_scan_composite", lambda *args: torch.ops.mindt._gated_scan_backward_composite(*args)),
-]:
-    _backward, _setup = _gated_autograd(_op)
-    torch.library.register_autograd(f"mindt::{_name}", _backward, setup_context=_setup)
-
-
 def _selective_autograd(backward_op):
     def setup(ctx, inputs, output):
         x, delta, A, B, C = inputs
@@ -196,9 +188,14 @@ def _selective_autograd(backward_op):
     return backward, setup
 
 
-for _name, _op in [
-    ("selective_scan", lambda *args: torch.ops.mindt.selective_scan_backward(*args)),
-    ("_selective_scan_composite", lambda *args: torch.ops.mindt._selective_scan_backward_composite(*args)),
+# Each forward op with the autograd of its kind, whose backward calls the matching backward op.
+for _name, _make in [
+    ("gated_scan", _gated_autograd),
+    ("_gated_scan_composite", _gated_autograd),
+    ("selective_scan", _selective_autograd),
+    ("_selective_scan_composite", _selective_autograd),
 ]:
-    _backward, _setup = _selective_autograd(_op)
+    _backward_op = getattr(torch.ops.mindt, _name.replace("_composite", "_backward_composite")
+                           if _name.endswith("_composite") else _name + "_backward")
+    _backward, _setup = _make(_backward_op)
     torch.library.register_autograd(f"mindt::{_name}", _backward, setup_context=_setup)
