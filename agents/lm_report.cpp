@@ -11,6 +11,7 @@
 
 #include "common/json_value.h"
 #include "common/mean_std.h"
+#include "common/svg_plot.h"
 #include "configs/lm_config.h"
 
 namespace mindt {
@@ -47,14 +48,6 @@ std::string pad(const std::string& text, size_t width) {
   size_t shown = 0;
   for (const char c : text) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return text + std::string(width > shown ? width - shown : 1, ' ');
-}
-
-// The smallest of 1, 2, 2.5, 5 × 10^k at least `raw`: a tick spacing people read at a glance.
-double nice_step(double raw) {
-  const double scale = std::pow(10.0, std::floor(std::log10(raw)));
-  for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (m * scale >= raw * (1 - 1e-9)) return m * scale;
-  return 10 * scale;
 }
 
 }  // namespace
@@ -160,72 +153,23 @@ std::string lm_report_table(const std::vector<LmRunSummary>& runs) {
 }
 
 std::string lm_curves_svg(const std::vector<LmRunSummary>& runs, const std::string& title) {
-  const double width = 720, height = 440, left = 70, right = 150, top = 40, bottom = 50;
-  int64_t max_step = 1;
-  double lo = INFINITY, hi = -INFINITY;
+  PlotFrame frame{title, "step", "validation loss (nats/char)", 0, 1, INFINITY, -INFINITY, 0, 2};
+  std::vector<PlotSeries> series;
   for (const auto& r : runs) {
+    PlotSeries line{r.backbone, {}};
     for (const auto& p : r.curve) {
-      max_step = std::max(max_step, p.step);
-      lo = std::min(lo, p.val_loss);
-      hi = std::max(hi, p.val_loss);
+      frame.x_max = std::max(frame.x_max, double(p.step));
+      frame.y_min = std::min(frame.y_min, p.val_loss);
+      frame.y_max = std::max(frame.y_max, p.val_loss);
+      line.points.emplace_back(double(p.step), p.val_loss);
     }
+    series.push_back(std::move(line));
   }
   // The first estimates sit far above the rest: the plot shows at most 1.5 nats above the lowest
   // loss, and clips what lies higher to its top edge.
-  hi = std::min(hi, lo + 1.5);
-  const double loss_tick = nice_step(std::max(hi - lo, 0.05) / 5);
-  lo = std::floor(lo / loss_tick) * loss_tick;
-  hi = std::ceil(hi / loss_tick) * loss_tick;
-  const double step_tick = nice_step(double(max_step) / 5);
-  const double step_end = std::ceil(double(max_step) / step_tick) * step_tick;
-  auto x = [&](double step) { return left + (width - left - right) * step / step_end; };
-  auto y = [&](double loss) { return top + (height - top - bottom) * (hi - std::clamp(loss, lo, hi)) / (hi - lo); };
-  static const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
-  std::map<std::string, const char*> colour_of;
-  std::vector<std::string> order;
-  for (const auto& r : runs) {
-    if (!colour_of.count(r.backbone)) {
-      colour_of[r.backbone] = colours[order.size() % 6];
-      order.push_back(r.backbone);
-    }
-  }
-  std::ostringstream svg;
-  svg << std::fixed << std::setprecision(1);
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg << "<text x=\"" << left << "\" y=\"24\" font-size=\"14\">" << title << "</text>\n";
-  // Axes with five ticks each.
-  svg << "<g stroke=\"#999\" stroke-width=\"1\">\n";
-  for (double loss = lo; loss <= hi + loss_tick / 2; loss += loss_tick) {
-    svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(loss) << "\" y2=\"" << y(loss)
-        << "\" stroke=\"#eee\"/>\n";
-    svg << "<text x=\"" << left - 8 << "\" y=\"" << y(loss) + 4 << "\" text-anchor=\"end\" stroke=\"none\">"
-        << std::setprecision(2) << loss << std::setprecision(1) << "</text>\n";
-  }
-  for (double step = 0; step <= step_end + step_tick / 2; step += step_tick) {
-    svg << "<text x=\"" << x(step) << "\" y=\"" << height - bottom + 18 << "\" text-anchor=\"middle\" stroke=\"none\">"
-        << std::setprecision(0) << step << std::setprecision(1) << "</text>\n";
-  }
-  svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << width - left - right << "\" height=\""
-      << height - top - bottom << "\" fill=\"none\"/>\n</g>\n";
-  svg << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 10
-      << "\" text-anchor=\"middle\">step</text>\n";
-  svg << "<text transform=\"translate(18," << (top + height - bottom) / 2
-      << ") rotate(-90)\" text-anchor=\"middle\">validation loss (nats/char)</text>\n";
-  for (const auto& r : runs) {
-    svg << "<polyline fill=\"none\" stroke-width=\"1.5\" stroke-opacity=\"0.8\" stroke=\"" << colour_of[r.backbone]
-        << "\" points=\"";
-    for (const auto& p : r.curve) svg << x(double(p.step)) << "," << y(p.val_loss) << " ";
-    svg << "\"/>\n";
-  }
-  for (size_t i = 0; i < order.size(); ++i) {
-    const double ly = top + 10 + 20 * double(i);
-    svg << "<line x1=\"" << width - right + 15 << "\" x2=\"" << width - right + 40 << "\" y1=\"" << ly << "\" y2=\""
-        << ly << "\" stroke-width=\"3\" stroke=\"" << colour_of[order[i]] << "\"/>\n";
-    svg << "<text x=\"" << width - right + 46 << "\" y=\"" << ly + 4 << "\">" << order[i] << "</text>\n";
-  }
-  svg << "</svg>\n";
-  return svg.str();
+  frame.y_max = std::min(frame.y_max, frame.y_min + 1.5);
+  if (frame.y_max - frame.y_min < 0.05) frame.y_max = frame.y_min + 0.05;
+  return svg_line_plot(rounded_to_ticks(frame), series);
 }
 
 }  // namespace mindt

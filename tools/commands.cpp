@@ -100,6 +100,10 @@ const std::vector<CommandSpec>& all_commands() {
          "runs trained at once, each in its own process; the cores are shared among them unless OMP_NUM_THREADS is set",
          "1"},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
+        {"plot", "FILE.svg",
+         "also draw each backbone's performance profile at the first target (fraction of runs above each score) to "
+         "FILE.svg",
+         ""},
         {"json", "", "print the scores as JSON instead of tables", ""},
         {"report", "", "train nothing: the table of the runs finished so far (cells with fewer seeds say so)", ""},
         {"quiet", "", "no progress lines", ""}},

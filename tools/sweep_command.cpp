@@ -250,6 +250,7 @@ int run_sweep(const ParsedArgs& args) {
   }
   const std::string json = sweep::scores_json(grid, first, results);
   if (auto out = args.value("json-out")) write_text_atomically(*out, json);
+  if (auto plot = args.value("plot")) write_text_atomically(*plot, sweep::performance_profile_svg(grid, results));
   if (args.flag("json")) {
     std::cout << json;
     return 0;

@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/mean_std.h"
+#include "common/svg_plot.h"
 
 namespace mindt::sweep {
 namespace {
@@ -157,6 +158,29 @@ void write_statistics(std::ostream& out, const Grid& grid, const std::vector<Cel
 }
 
 }  // namespace
+
+std::string performance_profile_svg(const Grid& grid, const std::vector<CellResult>& results) {
+  double best = 0;
+  for (const auto& r : results) {
+    if (!r.scores.empty()) best = std::max(best, r.scores[0]);
+  }
+  std::vector<double> thresholds;
+  for (int i = 0; i <= 200; ++i) thresholds.push_back(best * i / 200.0);
+  std::vector<PlotSeries> series;
+  for (const auto& b : grid.backbones) {
+    TaskScores scores;
+    for (const auto& [row, xs] : rows_of(results, b, 0)) scores.push_back(xs);
+    if (scores.empty()) continue;
+    const std::vector<double> fractions = performance_profile(scores, thresholds);
+    PlotSeries line{b, {}};
+    for (size_t i = 0; i < thresholds.size(); ++i) line.points.emplace_back(thresholds[i], fractions[i]);
+    series.push_back(std::move(line));
+  }
+  std::ostringstream title;
+  title << std::fixed << std::setprecision(0) << "performance profile at target " << results.front().targets.front();
+  PlotFrame frame{title.str(), "normalized score τ", "fraction of runs above τ", 0, std::max(best, 1.0), 0, 1, 0, 1};
+  return svg_line_plot(rounded_to_ticks(frame), series);
+}
 
 std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
   std::ostringstream out;

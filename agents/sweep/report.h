@@ -44,6 +44,10 @@ std::string scores_json(const Grid& grid, const config::Config& first, const std
 // The tables, headed by a line naming the score's reference and the budget; cells with fewer seeds
 // than the grid say so,
 // and an average is shown only where every row of the grid is complete.
+// Each backbone's performance profile at the first target: the fraction of its runs (all rows ×
+// seeds) scoring above τ, for τ from 0 to the best score, as an SVG plot.
+std::string performance_profile_svg(const Grid& grid, const std::vector<CellResult>& results);
+
 std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results);
 
 }  // namespace mindt::sweep

@@ -76,7 +76,7 @@ TEST_F(SweepFixture, TrainsEveryCellAndReusesFinishedRuns) {
 
 TEST_F(SweepFixture, ReportShowsFinishedRunsAndTrainsNothing) {
   ASSERT_EQ(sweep(3).first, 0);
-  auto [status, text] = sweep(3, "--seeds 0,1,2 --report");
+  auto [status, text] = sweep(3, "--seeds 0,1,2 --report --plot " + dir + "/profile.svg");
   ASSERT_EQ(status, 0) << text;
   EXPECT_HAS(text, "(2 seeds) |");
   // rliable's statistics under each table (their numbers are tested against rliable in
@@ -84,6 +84,10 @@ TEST_F(SweepFixture, ReportShowsFinishedRunsAndTrainsNothing) {
   EXPECT_HAS(text, "IQM of the normalized scores over every row × seed, 95 % stratified-bootstrap CI");
   EXPECT_HAS(text, "| mingru | 2 | ");
   EXPECT_HAS(text, "P(row beats column) over the rows both have, 95 % CI:");
+  const std::string svg = read(dir + "/profile.svg");
+  EXPECT_HAS(svg, "performance profile at target");
+  EXPECT_HAS(svg, ">mingru</text>");
+  EXPECT_HAS(svg, ">transformer</text>");
   EXPECT_FALSE(fs::exists(dir + "/runs/hopper-medium-v2/mingru-seed2"));
   EXPECT_EQ(text.find(": training\n"), std::string::npos) << text;
 }
