@@ -248,14 +248,15 @@ int run_sweep(const ParsedArgs& args) {
     std::cout << "no finished runs in " << out_dir.string() << " for this grid yet\n";
     return 0;
   }
-  const std::string json = sweep::scores_json(grid, first, results);
+  const std::vector<sweep::TargetStatistics> statistics = sweep::report_statistics(grid, results);
+  const std::string json = sweep::scores_json(first, results, statistics);
   if (auto out = args.value("json-out")) write_text_atomically(*out, json);
   if (auto plot = args.value("plot")) write_text_atomically(*plot, sweep::performance_profile_svg(grid, results));
   if (args.flag("json")) {
     std::cout << json;
     return 0;
   }
-  std::cout << sweep::score_tables(grid, first, results);
+  std::cout << sweep::score_tables(grid, first, results, statistics);
   return 0;
 }
 

@@ -93,7 +93,15 @@ TargetStatistics target_statistics(const std::vector<std::string>& backbones, co
   return stats;
 }
 
-std::string scores_json(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
+std::vector<TargetStatistics> report_statistics(const Grid& grid, const std::vector<CellResult>& results) {
+  std::vector<TargetStatistics> statistics;
+  for (size_t k = 0; k < results.front().targets.size(); ++k)
+    statistics.push_back(target_statistics(grid.backbones, results, k));
+  return statistics;
+}
+
+std::string scores_json(const config::Config& first, const std::vector<CellResult>& results,
+                        const std::vector<TargetStatistics>& statistics) {
   json::Writer w;
   w.begin_object().field("steps", first.train.steps).field("episodes", first.eval.episodes);
   w.field("mode", first.eval.mode).key("runs").begin_array();
@@ -103,8 +111,8 @@ std::string scores_json(const Grid& grid, const config::Config& first, const std
     w.field("score_reference", r.score_reference).end_object();
   }
   w.end_array().key("statistics").begin_array();
-  for (size_t k = 0; k < results.front().targets.size(); ++k) {
-    const TargetStatistics stats = target_statistics(grid.backbones, results, k);
+  for (size_t k = 0; k < statistics.size(); ++k) {
+    const TargetStatistics& stats = statistics[k];
     w.begin_object().field("target_index", int64_t(k)).key("iqm").begin_array();
     for (const auto& s : stats.iqm) {
       w.begin_object().field("backbone", s.backbone).field("runs", int64_t(s.runs)).field("iqm", s.iqm);
@@ -133,8 +141,7 @@ std::string ci_text(double value, const Interval& ci, int precision) {
 }
 
 // The statistics under target k's table: IQM per backbone, then P(row beats column).
-void write_statistics(std::ostream& out, const Grid& grid, const std::vector<CellResult>& results, size_t k) {
-  const TargetStatistics stats = target_statistics(grid.backbones, results, k);
+void write_statistics(std::ostream& out, const Grid& grid, const TargetStatistics& stats) {
   if (stats.iqm.empty()) return;
   out << "\nIQM of the normalized scores over every row × seed, 95 % stratified-bootstrap CI (" << kBootstrapReplicates
       << " replicates):\n\n| backbone | runs | IQM [95 % CI] |\n|---|---|---|\n";
@@ -182,7 +189,8 @@ std::string performance_profile_svg(const Grid& grid, const std::vector<CellResu
   return svg_line_plot(rounded_to_ticks(frame), series);
 }
 
-std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results) {
+std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results,
+                         const std::vector<TargetStatistics>& statistics) {
   std::ostringstream out;
   const ReferenceText reference = reference_text(results);
   out << reference.title << ", " << (grid.seeds.size() == 1 ? "one seed" : "mean ± std over seeds") << "; "
@@ -236,7 +244,7 @@ std::string score_tables(const Grid& grid, const config::Config& first, const st
       }
       out << "\n";
     }
-    write_statistics(out, grid, results, k);
+    if (k < statistics.size()) write_statistics(out, grid, statistics[k]);
   }
   return out.str();
 }

@@ -34,12 +34,15 @@ struct TargetStatistics {
 inline constexpr int kBootstrapReplicates = 50000;
 TargetStatistics target_statistics(const std::vector<std::string>& backbones, const std::vector<CellResult>& results,
                                    size_t target_index, int replicates = kBootstrapReplicates);
+// target_statistics for every target of the results, once, for both the JSON and the tables.
+std::vector<TargetStatistics> report_statistics(const Grid& grid, const std::vector<CellResult>& results);
 
 // {"steps", "episodes", "mode",
 //  "runs": [{"env", "dataset", "backbone", "seed", "scores", "targets", "score_reference"}],
 //  "statistics": [per target {"target", "iqm": [{"backbone", "runs", "iqm", "ci"}],
 //                 "probability_of_improvement": [{"x", "y", "tasks", "probability", "ci"}]}]}
-std::string scores_json(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results);
+std::string scores_json(const config::Config& first, const std::vector<CellResult>& results,
+                        const std::vector<TargetStatistics>& statistics);
 
 // The tables, headed by a line naming the score's reference and the budget; cells with fewer seeds
 // than the grid say so,
@@ -48,6 +51,7 @@ std::string scores_json(const Grid& grid, const config::Config& first, const std
 // seeds) scoring above τ, for τ from 0 to the best score, as an SVG plot.
 std::string performance_profile_svg(const Grid& grid, const std::vector<CellResult>& results);
 
-std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results);
+std::string score_tables(const Grid& grid, const config::Config& first, const std::vector<CellResult>& results,
+                         const std::vector<TargetStatistics>& statistics);
 
 }  // namespace mindt::sweep

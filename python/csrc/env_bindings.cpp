@@ -49,6 +49,19 @@ py::array_t<bool> as_bools(const std::vector<uint8_t>& flags) {
   return out;
 }
 
+// gymnasium's MujocoEnv.set_state on one of our envs, the arrays checked against its model.
+void set_env_state(envs::LocomotionEnv& env, const py::handle& qpos, const py::handle& qvel) {
+  Doubles p = checked(qpos, {py::ssize_t(env.qpos().size())}, "set_state: qpos");
+  Doubles v = checked(qvel, {py::ssize_t(env.qvel().size())}, "set_state: qvel");
+  env.set_state(p.data(), v.data());
+}
+
+Doubles observation_of(const envs::LocomotionEnv& env) {
+  Doubles obs(env.obs_dim());
+  env.observe(obs.mutable_data());
+  return obs;
+}
+
 class PyEnv {
  public:
   PyEnv(const std::string& name, uint64_t seed) : env_(envs::make_env(name, seed)) {}
@@ -69,18 +82,6 @@ class PyEnv {
       r = env_.step(a.data(), obs.mutable_data());
     }
     return {obs, r.reward, r.terminated, r.truncated};
-  }
-
-  void set_state(const py::handle& qpos, const py::handle& qvel) {
-    const auto nq = static_cast<py::ssize_t>(env_.qpos().size()), nv = static_cast<py::ssize_t>(env_.qvel().size());
-    Doubles p = checked(qpos, {nq}, "set_state: qpos"), v = checked(qvel, {nv}, "set_state: qvel");
-    env_.set_state(p.data(), v.data());
-  }
-
-  Doubles observe() const {
-    Doubles obs(env_.obs_dim());
-    env_.observe(obs.mutable_data());
-    return obs;
   }
 
   envs::LocomotionEnv& env() { return env_; }
@@ -171,8 +172,11 @@ void bind_envs(py::module_& m) {
       .def(py::init<const std::string&, uint64_t>(), py::arg("name"), py::arg("seed"))
       .def("reset", &PyEnv::reset, py::arg("seed") = py::none())
       .def("step", &PyEnv::step, py::arg("action"))
-      .def("set_state", &PyEnv::set_state, py::arg("qpos"), py::arg("qvel"))
-      .def("observe", &PyEnv::observe)
+      .def(
+          "set_state",
+          [](PyEnv& e, const py::handle& qpos, const py::handle& qvel) { set_env_state(e.env(), qpos, qvel); },
+          py::arg("qpos"), py::arg("qvel"))
+      .def("observe", [](PyEnv& e) { return observation_of(e.env()); })
       .def("qpos", [](PyEnv& e) { return e.env().qpos(); })
       .def("qvel", [](PyEnv& e) { return e.env().qvel(); })
       .def_property_readonly("elapsed_steps", [](PyEnv& e) { return e.env().elapsed_steps(); });
@@ -186,19 +190,11 @@ void bind_envs(py::module_& m) {
       .def(
           "set_state",
           [](PyVectorEnv& v, int i, const py::handle& qpos, const py::handle& qvel) {
-            envs::LocomotionEnv& env = v.env(i);
-            Doubles p = checked(qpos, {py::ssize_t(env.qpos().size())}, "set_state: qpos");
-            Doubles q = checked(qvel, {py::ssize_t(env.qvel().size())}, "set_state: qvel");
-            env.set_state(p.data(), q.data());
+            set_env_state(v.env(i), qpos, qvel);
           },
           py::arg("index"), py::arg("qpos"), py::arg("qvel"))
-      .def("observe",
-           [](PyVectorEnv& v, int i) {
-             envs::LocomotionEnv& env = v.env(i);
-             Doubles obs(env.obs_dim());
-             env.observe(obs.mutable_data());
-             return obs;
-           })
+      .def(
+          "observe", [](PyVectorEnv& v, int i) { return observation_of(v.env(i)); }, py::arg("index"))
       .def_property_readonly("num_envs", &PyVectorEnv::size)
       .def_property_readonly("obs_dim", &PyVectorEnv::obs_dim)
       .def_property_readonly("act_dim", &PyVectorEnv::act_dim)
