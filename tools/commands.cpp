@@ -75,7 +75,12 @@ const std::vector<CommandSpec>& all_commands() {
        "Runs live in OUT/<experiment>/<backbone>-seed<seed> (experiment: the preset's folder): the same\n"
        "command run again reads finished runs, resumes unfinished ones and trains the rest; Ctrl-C\n"
        "checkpoints the run in progress. With --jobs N, N runs train at once, each in its own\n"
-       "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.",
+       "`mindt train` process with its output in RUN_DIR.log; their scores are the same as one at a time.\n"
+       "With --launcher slurm, the unfinished cells are submitted as one sbatch job array (one task per\n"
+       "cell, resources from --slurm-opt), the script in OUT/slurm/, each task's output in\n"
+       "OUT/slurm/cell-<cell>.log; --wait waits for the tasks and prints the table, else --report shows it\n"
+       "later. Run again, it submits only the cells neither finished nor still queued or running, which\n"
+       "resume their checkpoints; cells whose tasks ended unfinished are listed with their logs.",
        {{"suite", "d4rl|minari", "D4RL's files made by `mindt data make`, or Minari's MuJoCo datasets", "d4rl"},
         {"envs", "E,E,...", "halfcheetah, hopper, walker2d", "hopper"},
         {"datasets", "D,D,...",
@@ -99,6 +104,18 @@ const std::vector<CommandSpec>& all_commands() {
         {"jobs", "N",
          "runs trained at once, each in its own process; the cores are shared among them unless OMP_NUM_THREADS is set",
          "1"},
+        {"launcher", "local|slurm",
+         "who trains the cells: this machine (one at a time, or --jobs at once) or a Slurm cluster (sbatch)", "local"},
+        {"slurm-opt", "KEY=VALUE",
+         "an sbatch option for every task, e.g. time=04:00:00, cpus-per-task=4, partition=gpu, gres=gpu:1 (KEY= for a "
+         "flag; repeatable)",
+         "", true},
+        {"wait", "", "with --launcher slurm: wait for the submitted tasks to end, then print the table", ""},
+        {"poll", "SECONDS", "with --wait: how often squeue is asked", "5"},
+        {"cell", "I",
+         "train only cell I of this grid (what each Slurm array task runs; cells are numbered env, dataset, backbone, "
+         "seed, in that order, from 0)",
+         ""},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
         {"plot", "FILE.svg",
          "also draw each backbone's performance profile at the first target (fraction of runs above each score) to "

@@ -4,7 +4,8 @@
 #
 #   Debian packages  compilers, CMake/Ninja, ccache, HDF5, Eigen, yaml-cpp, GoogleTest, qhull, BLAS,
 #                    clang-format and clang-tidy (the formatter and lint gates, tools/format.sh, lint.sh),
-#                    clang and its libFuzzer runtime (the fuzz gate, tools/fuzz.sh)
+#                    clang and its libFuzzer runtime (the fuzz gate, tools/fuzz.sh), slurm-wlm and
+#                    munge (a one-node Slurm for the sweep's Slurm tests, tools/slurm_local.sh)
 #   Python venv      $MINDT_HOME/venv with torch (LibTorch for C++), numpy, h5py, mujoco (C library + headers), gymnasium — never system-wide
 #   mindt package    pip install --no-build-isolation . into that venv (pyproject.toml; built in build/)
 #   Build            build/ in the clone, compiled through ccache ($MINDT_HOME/ccache)
@@ -29,6 +30,7 @@ APT_PACKAGES=(
   libqhull-dev libopenblas-dev
   clang-format clang-tidy
   clang libclang-rt-14-dev
+  slurm-wlm munge
 )
 
 say() { printf '[setup] %s\n' "$*" >&2; }

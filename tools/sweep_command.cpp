@@ -1,30 +1,25 @@
 // `mindt sweep`: the D4RL-protocol score table. Trains the preset of every env × dataset × backbone
 // × seed (configs/<env>-<dataset>-v2/<backbone>.yaml, with the budget overrides given), evaluates
 // each final model and prints normalized mean ± std over seeds, one row per dataset, one column per
-// backbone, as the paper's table has them.
+// backbone, as the paper's table has them. The grid, its run directories, the launchers and the
+// report are agents/sweep/; this file reads the command line.
 //
 // A sweep is long, so it can be stopped and started again: every run lives in
 // OUT/<env>-<dataset>-v2/<backbone>-seed<seed>; a run whose eval.json holds its final step is read,
 // not redone; a run with a checkpoint is resumed; Ctrl-C checkpoints the run in progress.
-//
-// `--jobs N` trains N runs at once, each as a `mindt train` child process (see child_process.h for
-// why processes): a decision model at batch 64 keeps one core busier than it keeps many, so runs
-// side by side use a machine's cores better than one run with all of them.
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iomanip>
 #include <iostream>
+#include <memory>
 #include <optional>
-#include <thread>
 
 #include "agents/sweep/grid.h"
+#include "agents/sweep/launcher.h"
 #include "agents/sweep/report.h"
-#include "agents/trainer.h"
+#include "agents/sweep/slurm_launcher.h"
 #include "common/atomic_file.h"
+#include "common/number_text.h"
 #include "configs/config.h"
-#include "tools/cli/child_process.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
 #include "tools/commands.h"
@@ -37,145 +32,6 @@ namespace fs = std::filesystem;
 using sweep::Cell;
 using sweep::CellResult;
 
-std::string label_of(const Cell& cell, size_t index, size_t count) {
-  return "[sweep " + std::to_string(index + 1) + "/" + std::to_string(count) + "] " + cell.experiment() + " " +
-         cell.backbone + " seed " + std::to_string(cell.seed);
-}
-
-void print_score(const std::string& label, const CellResult& r) {
-  std::cerr << label << ": normalized " << std::fixed << std::setprecision(1) << r.scores[0] << " at target "
-            << std::setprecision(0) << r.targets[0] << "\n";
-}
-
-// One run after another in this process. Returns 130 when Ctrl-C stopped a run, else 0.
-int train_in_process(const std::vector<Cell>& cells, const std::vector<size_t>& to_train, const fs::path& out_dir,
-                     bool progress, std::vector<std::optional<CellResult>>& results) {
-  for (size_t i : to_train) {
-    const Cell& cell = cells[i];
-    const fs::path run_dir = sweep::run_dir_of(out_dir, cell);
-    const std::string label = label_of(cell, i, cells.size());
-    TrainOptions options;
-    options.run_dir = run_dir.string();
-    options.progress = progress;
-    options.should_stop = CtrlC::requested;
-    options.resume = sweep::prepare_run_dir(run_dir);
-    if (progress) std::cerr << label << (options.resume ? ": resuming\n" : ": training\n");
-    // Trains what is left and evaluates at the end into eval.json (a run stopped during that
-    // evaluation resumes into it). check_same_config made the run's own config equal to this one.
-    if (train(cell.config, options).interrupted) return 130;
-    results[i] = sweep::read_eval(cell, run_dir / "eval.json");
-    if (progress) print_score(label, *results[i]);
-  }
-  return 0;
-}
-
-// The last step a run's log.jsonl records (0 before its first line): how far a child has come.
-int64_t logged_step(const fs::path& run_dir) {
-  std::ifstream in(run_dir / "log.jsonl");
-  std::string line;
-  int64_t step = 0;
-  while (std::getline(in, line)) {
-    const auto at = line.find("\"step\": ");
-    if (at != std::string::npos) step = std::atoll(line.c_str() + at + 8);
-  }
-  return step;
-}
-
-// Up to `jobs` runs at once, each a `mindt train` child writing to RUN_DIR.log. Returns 130 when
-// Ctrl-C stopped the runs (each child checkpoints on its own), else 0; a failed run is an error
-// once the others have ended.
-int train_in_children(const std::vector<Cell>& cells, const std::vector<size_t>& to_train, const fs::path& out_dir,
-                      size_t jobs, bool progress, std::vector<std::optional<CellResult>>& results) {
-  std::vector<std::string> environment;
-  if (std::getenv("OMP_NUM_THREADS") == nullptr) {  // share the cores instead of each child taking all of them
-    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    environment.push_back("OMP_NUM_THREADS=" + std::to_string(std::max<size_t>(1, cores / jobs)));
-  }
-  struct Running {
-    size_t cell;
-    ChildProcess child;
-    std::string log;
-  };
-  std::vector<Running> running;
-  size_t next = 0;
-  bool stopping = false;
-  std::vector<std::string> failed;
-  auto may_start = [&] { return !stopping && failed.empty() && next < to_train.size(); };
-  // The children's own progress lines go to their logs; this says where each stands now and then.
-  auto last_status = std::chrono::steady_clock::now();
-  auto print_status = [&] {
-    std::cerr << "[sweep] in progress:";
-    for (const auto& r : running) {
-      const Cell& cell = cells[r.cell];
-      const int64_t step = logged_step(sweep::run_dir_of(out_dir, cell));
-      std::cerr << (&r == &running.front() ? " " : "; ") << cell.experiment() << " " << cell.backbone << " seed "
-                << cell.seed << " "
-                << (step >= cell.config.train.steps
-                        ? "evaluating"
-                        : "step " + std::to_string(step) + "/" + std::to_string(cell.config.train.steps));
-    }
-    std::cerr << "\n";
-  };
-  while (may_start() || !running.empty()) {
-    if (progress && !running.empty() && std::chrono::steady_clock::now() - last_status > std::chrono::minutes(1)) {
-      print_status();
-      last_status = std::chrono::steady_clock::now();
-    }
-    if (CtrlC::requested() && !stopping) {  // a terminal's Ctrl-C reaches the children too; a kill -INT may not
-      stopping = true;
-      for (auto& r : running) r.child.interrupt();
-    }
-    while (may_start() && running.size() < jobs) {
-      const size_t i = to_train[next++];
-      const Cell& cell = cells[i];
-      const fs::path run_dir = sweep::run_dir_of(out_dir, cell);
-      const bool resume = sweep::prepare_run_dir(run_dir);
-      fs::create_directories(run_dir.parent_path());
-      std::vector<std::string> arguments = {"train"};
-      if (resume) {
-        arguments.insert(arguments.end(), {"--resume", run_dir.string()});
-      } else {
-        arguments.push_back(cell.preset.string());
-        for (const auto& o : cell.overrides) arguments.insert(arguments.end(), {"--set", o});
-        arguments.insert(arguments.end(), {"--out", run_dir.string()});
-      }
-      const std::string log = run_dir.string() + ".log";
-      running.push_back({i, ChildProcess::start(arguments, log, environment), log});
-      if (progress)
-        std::cerr << label_of(cell, i, cells.size()) << (resume ? ": resuming" : ": training") << " (" << log << ")\n";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    for (auto it = running.begin(); it != running.end();) {
-      const std::optional<int> code = it->child.poll();
-      if (!code) {
-        ++it;
-        continue;
-      }
-      const Cell& cell = cells[it->cell];
-      const std::string label = label_of(cell, it->cell, cells.size());
-      if (*code == 0) {
-        results[it->cell] = sweep::read_eval(cell, sweep::run_dir_of(out_dir, cell) / "eval.json");
-        if (progress) print_score(label, *results[it->cell]);
-      } else if (*code == 130) {  // stopped with a checkpoint: stop the others the same way
-        if (!stopping) {
-          stopping = true;
-          for (auto& r : running) r.child.interrupt();
-        }
-      } else {
-        std::cerr << label << ": failed with exit code " << *code << "; the end of " << it->log << ":\n"
-                  << last_lines(it->log, 5);
-        failed.push_back(it->log);
-      }
-      it = running.erase(it);
-    }
-  }
-  if (!failed.empty()) {
-    throw std::runtime_error(std::to_string(failed.size()) + (failed.size() == 1 ? " run" : " runs") + " failed (see " +
-                             failed.front() + (failed.size() > 1 ? " and the others above" : "") + ")");
-  }
-  return stopping ? 130 : 0;
-}
-
 // Budget overrides, applied after the preset's own keys; --set comes last and wins.
 std::vector<std::string> budget_overrides(const ParsedArgs& args) {
   std::vector<std::string> overrides;
@@ -186,6 +42,66 @@ std::vector<std::string> budget_overrides(const ParsedArgs& args) {
   if (auto v = args.value("mode")) overrides.push_back("eval.mode=" + *v);
   for (const auto& s : args.values("set")) overrides.push_back(s);
   return overrides;
+}
+
+// The options that define the grid and its runs, as given: what a Slurm task is started with, so
+// that it builds the same cells (and `--cell I` names the same one).
+const char* const kGridOptions[] = {"suite", "envs",     "datasets", "backbones", "seeds",   "steps", "warmup",
+                                    "lr",    "episodes", "mode",     "data-dir",  "configs", "out"};
+
+std::vector<std::string> slurm_task_command(const ParsedArgs& args) {
+  std::vector<std::string> command = {fs::read_symlink("/proc/self/exe").string(), "sweep"};
+  for (const char* name : kGridOptions) {
+    if (auto v = args.value(name)) command.insert(command.end(), {std::string("--") + name, *v});
+  }
+  for (const auto& s : args.values("set")) command.insert(command.end(), {"--set", s});
+  command.push_back("--cell");
+  return command;
+}
+
+// The launcher the options ask for, every option checked before anything is trained or submitted.
+std::unique_ptr<sweep::Launcher> make_launcher(const ParsedArgs& args) {
+  const std::string launcher = args.text("launcher");
+  const int64_t jobs = args.int_value("jobs");
+  if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
+  if (launcher == "local") {
+    if (!args.values("slurm-opt").empty()) throw UsageError("mindt sweep: --slurm-opt needs --launcher slurm");
+    if (args.flag("wait"))
+      throw UsageError("mindt sweep: --wait needs --launcher slurm (the local launcher always waits)");
+    if (jobs == 1) return std::make_unique<sweep::InProcessLauncher>();
+    return std::make_unique<sweep::ChildProcessLauncher>(static_cast<size_t>(jobs), "/proc/self/exe");
+  }
+  if (launcher != "slurm")
+    throw UsageError("mindt sweep: unknown --launcher '" + launcher + "' (expected local or slurm)");
+  if (jobs != 1)
+    throw UsageError("mindt sweep: --jobs is the local launcher's; under Slurm every cell is its own task");
+  sweep::SlurmSettings settings;
+  for (const auto& text : args.values("slurm-opt")) {
+    try {
+      settings.sbatch_options.push_back(sweep::parse_sbatch_option(text));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("mindt sweep: --slurm-opt: ") + e.what());
+    }
+  }
+  settings.task_command = slurm_task_command(args);
+  settings.working_dir = fs::current_path();
+  settings.wait = args.flag("wait");
+  settings.poll_interval = std::chrono::milliseconds(static_cast<int64_t>(args.number_value("poll") * 1000));
+  return std::make_unique<sweep::SlurmLauncher>(std::move(settings));
+}
+
+// `--cell I`: train exactly cell I, as each Slurm array task does.
+int run_one_cell(const sweep::SweepRuns& runs, const std::string& index_text) {
+  const std::optional<int64_t> index = parse_integer(index_text);
+  if (!index || *index < 0 || *index >= static_cast<int64_t>(runs.cells.size())) {
+    throw UsageError("mindt sweep: --cell expects a cell index from 0 to " + std::to_string(runs.cells.size() - 1) +
+                     " (this grid has " + std::to_string(runs.cells.size()) + " cells), got '" + index_text + "'");
+  }
+  CtrlC stop;  // Ctrl-C, or Slurm's SIGTERM at cancellation or the time limit: checkpoint and stop
+  sweep::SweepRuns with_stop = runs;
+  with_stop.should_stop = CtrlC::requested;
+  with_stop.progress = true;
+  return sweep::train_cell(with_stop, static_cast<size_t>(*index)) ? 0 : 130;
 }
 
 }  // namespace
@@ -206,57 +122,75 @@ int run_sweep(const ParsedArgs& args) {
   grid.backbones = parse_names(args.text("backbones"), "mindt sweep", "backbones", "backbone", config::kBackbones);
   grid.seeds = parse_integers(args.text("seeds"), "mindt sweep", "seeds", 0);
   const fs::path configs_dir = args.value_or("configs", std::string(MINDT_SOURCE_DIR) + "/configs");
-  const fs::path out_dir = args.text("out");
-  const int64_t jobs = args.int_value("jobs");
-  if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
+  const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
+  std::unique_ptr<sweep::Launcher> launcher = report_only || args.value("cell") ? nullptr : make_launcher(args);
 
-  const std::vector<Cell> cells =
-      sweep::make_cells(grid, configs_dir, args.value_or("data-dir", ""), budget_overrides(args));
+  sweep::SweepRuns runs;
+  runs.cells = sweep::make_cells(grid, configs_dir, args.value_or("data-dir", ""), budget_overrides(args));
+  runs.out_dir = args.text("out");
+  runs.progress = !args.flag("quiet");
+  if (auto cell = args.value("cell")) return run_one_cell(runs, *cell);
+  const std::vector<Cell>& cells = runs.cells;
   const config::Config& first = cells.front().config;
   if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");
-  const bool progress = !args.flag("quiet");
-  const bool report_only = args.flag("report");  // the table of the runs finished so far; trains nothing
-  if (progress) {
+  if (runs.progress) {
     std::cerr << "[sweep] " << cells.size() << " runs (" << grid.envs.size() << " envs × " << grid.datasets.size()
               << " datasets × " << grid.backbones.size() << " backbones × " << grid.seeds.size() << " seeds), "
               << first.train.steps << " steps each, " << first.eval.episodes << " episodes per target, in "
-              << out_dir.string() << (jobs > 1 ? ", " + std::to_string(jobs) + " at a time" : "") << "\n";
+              << runs.out_dir.string() << (args.int_value("jobs") > 1 ? ", " + args.text("jobs") + " at a time" : "")
+              << "\n";
   }
 
-  // Finished runs are read back; the others are trained, one at a time or --jobs at once.
+  // Finished runs are read back; the others go to the launcher.
   std::vector<std::optional<CellResult>> by_cell(cells.size());
-  std::vector<size_t> to_train = sweep::read_finished(cells, out_dir, by_cell);
+  const std::vector<size_t> unfinished = sweep::read_finished(cells, runs.out_dir, by_cell);
   for (size_t i = 0; i < cells.size(); ++i) {
-    if (progress && by_cell[i]) print_score(label_of(cells[i], i, cells.size()), *by_cell[i]);
+    if (runs.progress && by_cell[i]) sweep::print_cell_score(sweep::cell_label(runs, i), *by_cell[i]);
   }
-  if (report_only) to_train.clear();
-  {
+  if (launcher && !unfinished.empty()) {
     CtrlC ctrl_c;
-    const int status = jobs > 1
-                           ? train_in_children(cells, to_train, out_dir, static_cast<size_t>(jobs), progress, by_cell)
-                           : train_in_process(cells, to_train, out_dir, progress, by_cell);
-    if (status == 130) {
+    runs.should_stop = CtrlC::requested;
+    const sweep::LaunchOutcome outcome = launcher->launch(runs, unfinished, by_cell);
+    if (outcome == sweep::LaunchOutcome::kInterrupted) {
       std::cerr << "interrupted; run the same command again to continue the sweep where it stopped\n";
       return 130;
     }
+    if (outcome == sweep::LaunchOutcome::kSubmitted) {
+      std::cerr << "[sweep] submitted; the same command with --report shows the table of what has finished, with "
+                   "--wait it waits for the tasks, and run again it resubmits the cells that ended unfinished\n";
+      return 0;
+    }
   }
+  std::vector<size_t> still_unfinished;
   std::vector<CellResult> results;
-  for (auto& r : by_cell) {
-    if (r) results.push_back(std::move(*r));
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (by_cell[i]) {
+      results.push_back(std::move(*by_cell[i]));
+    } else {
+      still_unfinished.push_back(i);
+    }
   }
+  const sweep::SlurmReport slurm = sweep::slurm_report(runs, still_unfinished);
   if (results.empty()) {
-    std::cout << "no finished runs in " << out_dir.string() << " for this grid yet\n";
-    return 0;
+    std::cout << "no finished runs in " << runs.out_dir.string() << " for this grid yet\n" << slurm.text;
+  } else {
+    const std::vector<sweep::TargetStatistics> statistics = sweep::report_statistics(grid, results);
+    const std::string json = sweep::scores_json(first, results, statistics);
+    if (auto out = args.value("json-out")) write_text_atomically(*out, json);
+    if (auto plot = args.value("plot")) write_text_atomically(*plot, sweep::performance_profile_svg(grid, results));
+    if (args.flag("json")) {
+      std::cout << json;
+      std::cerr << slurm.text;
+    } else {
+      std::cout << sweep::score_tables(grid, first, results, statistics);
+      if (!slurm.text.empty()) std::cout << "\nNot finished:\n" << slurm.text;
+    }
   }
-  const std::vector<sweep::TargetStatistics> statistics = sweep::report_statistics(grid, results);
-  const std::string json = sweep::scores_json(first, results, statistics);
-  if (auto out = args.value("json-out")) write_text_atomically(*out, json);
-  if (auto plot = args.value("plot")) write_text_atomically(*plot, sweep::performance_profile_svg(grid, results));
-  if (args.flag("json")) {
-    std::cout << json;
-    return 0;
+  if (launcher && slurm.ended > 0) {  // waited under Slurm, and some tasks ended unfinished
+    std::cerr << slurm.ended << (slurm.ended == 1 ? " cell" : " cells")
+              << " did not finish (see the logs above); run the same command again to resubmit only those\n";
+    return 1;
   }
-  std::cout << sweep::score_tables(grid, first, results, statistics);
   return 0;
 }
 

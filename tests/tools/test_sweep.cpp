@@ -1,7 +1,9 @@
 // `mindt sweep` as a user runs it: every cell trained and scored, the same command run again reads
 // the finished runs instead of redoing them, a changed budget is refused rather than mixed in, and a
 // missing dataset is named before anything is trained; --jobs trains runs side by side to the same
-// scores, names a failed run with the end of its log, and stops every run on Ctrl-C.
+// scores, names a failed run with the end of its log, and stops every run on Ctrl-C. The Slurm
+// launcher's bad input is refused before anything is submitted (its runs through a real Slurm are
+// test_sweep_slurm.cpp).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -223,6 +225,53 @@ TEST_F(SweepFixture, CtrlCStopsEveryJobAtACheckpointAndTheSameCommandFinishes) {
   for (const std::string run : {"mingru-seed0", "mingru-seed1", "transformer-seed0", "transformer-seed1"}) {
     EXPECT_TRUE(fs::exists(runs + run + "/eval.json")) << run;
   }
+}
+
+// Every mistake is named before anything reaches a cluster: stand-in sbatch and squeue record
+// whether they were called.
+TEST_F(SweepFixture, TheSlurmLaunchersBadInputIsRefusedWithNothingSubmitted) {
+  const std::string bin = dir + "/fake-slurm";
+  fs::create_directories(bin);
+  for (const std::string tool : {"sbatch", "squeue"}) {
+    std::ofstream(bin + "/" + tool) << "#!/bin/sh\necho called >> " << dir << "/" << tool << ".called\n";
+    fs::permissions(bin + "/" + tool, fs::perms::owner_all);
+  }
+  const std::string with_fake = "PATH=" + bin + ":$PATH ";
+  auto refused = [&](const std::string& prefix, const std::string& extra, const std::string& message) {
+    auto [status, text] = mindt::testing::run_capturing(prefix + sweep_line(3, extra), dir + "/printed.txt");
+    EXPECT_NE(status, 0) << extra;
+    EXPECT_HAS(text, message);
+    EXPECT_FALSE(fs::exists(dir + "/sbatch.called")) << extra;
+    EXPECT_FALSE(fs::exists(dir + "/runs/slurm")) << extra;
+  };
+  refused(with_fake, "--launcher cluster", "mindt sweep: unknown --launcher 'cluster' (expected local or slurm)");
+  refused(with_fake, "--launcher slurm --slurm-opt time", "mindt sweep: --slurm-opt: 'time' is not KEY=VALUE");
+  refused(with_fake, "--launcher slurm --slurm-opt --time=1", "'--time' in '--time=1' is not an sbatch option name");
+  refused(with_fake, "--launcher slurm --slurm-opt array=0-9", "--array is set by the launcher itself");
+  refused(with_fake, "--slurm-opt time=1:00", "mindt sweep: --slurm-opt needs --launcher slurm");
+  refused(with_fake, "--wait", "mindt sweep: --wait needs --launcher slurm");
+  refused(with_fake, "--launcher slurm --jobs 2", "--jobs is the local launcher's");
+  refused(with_fake, "--cell 4",
+          "mindt sweep: --cell expects a cell index from 0 to 3 (this grid has 4 cells), got '4'");
+  refused("PATH=/nonexistent ", "--launcher slurm",
+          "--launcher slurm: Slurm's sbatch is not on PATH, so this machine cannot submit to a Slurm cluster");
+  // A sweep folder that cannot be made (a file stands where it would go).
+  std::ofstream(dir + "/a-file") << "x";
+  auto [status, text] = mindt::testing::run_capturing(
+      with_fake + sweep_line(3, "--launcher slurm --out " + dir + "/a-file/runs"), dir + "/printed.txt");
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "cannot write the sweep's folder " + dir + "/a-file/runs/slurm");
+  EXPECT_HAS(text, "nothing was submitted");
+  EXPECT_FALSE(fs::exists(dir + "/sbatch.called"));
+  // sbatch refusing the script is reported with its own words.
+  std::ofstream(bin + "/sbatch") << "#!/bin/sh\necho 'sbatch: error: invalid partition specified: gpu'\nexit 1\n";
+  auto [refused_status, refused_text] = mindt::testing::run_capturing(
+      with_fake + sweep_line(3, "--launcher slurm --slurm-opt partition=gpu"), dir + "/printed.txt");
+  EXPECT_NE(refused_status, 0);
+  EXPECT_HAS(refused_text, "sbatch did not accept " + dir +
+                               "/runs/slurm/sweep-1.sbatch (exit code 1): sbatch: error: "
+                               "invalid partition specified: gpu; nothing was submitted");
+  EXPECT_FALSE(fs::exists(dir + "/runs/slurm/jobs.json"));
 }
 
 }  // namespace

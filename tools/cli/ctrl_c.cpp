@@ -12,10 +12,14 @@ extern "C" void on_ctrl_c(int) { stop_requested = true; }
 
 CtrlC::CtrlC() {
   stop_requested = false;
-  previous_ = std::signal(SIGINT, on_ctrl_c);
+  previous_int_ = std::signal(SIGINT, on_ctrl_c);
+  previous_term_ = std::signal(SIGTERM, on_ctrl_c);
 }
 
-CtrlC::~CtrlC() { std::signal(SIGINT, previous_); }
+CtrlC::~CtrlC() {
+  std::signal(SIGINT, previous_int_);
+  std::signal(SIGTERM, previous_term_);
+}
 
 bool CtrlC::requested() { return stop_requested.load(); }
 

@@ -1,6 +1,7 @@
 // Ctrl-C as a request to stop, for commands that checkpoint before they exit (train, sac train):
-// while a CtrlC object lives, SIGINT only sets a flag that `requested()` reads; the previous handler
-// comes back when it goes out of scope, on every path.
+// while a CtrlC object lives, SIGINT — and SIGTERM, which `kill` and Slurm (at scancel or a job's
+// time limit) send — only set a flag that `requested()` reads; the previous handlers come back when
+// it goes out of scope, on every path.
 #pragma once
 
 #include <csignal>
@@ -16,7 +17,8 @@ class CtrlC {
   static bool requested();
 
  private:
-  void (*previous_)(int);
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
 };
 
 }  // namespace mindt::cli

@@ -1,5 +1,5 @@
-// A `mindt` subcommand run as a child process, for commands that spread independent runs over the
-// cores (sweep --jobs). Separate processes rather than threads because a training run seeds and
+// A `mindt` subcommand run as a child process, for work that spreads independent runs over the
+// cores (a sweep's local launcher with --jobs). Separate processes rather than threads because a training run seeds and
 // draws from LibTorch's process-wide generator: two runs in one process would interleave their
 // random numbers and stop being reproducible from their seeds.
 #pragma once
@@ -11,15 +11,17 @@
 #include <utility>
 #include <vector>
 
-namespace mindt::cli {
+namespace mindt {
 
 class ChildProcess {
  public:
-  // Starts this executable with `arguments` (without argv[0]); its stdout and stderr are appended to
+  // Starts `executable` with `arguments` (without argv[0]); its stdout and stderr are appended to
   // `log_path`; `environment` entries (NAME=value) are added to, or replace, the inherited ones. The
-  // child gets SIGINT if this process dies, so a run always reaches its checkpoint.
-  static ChildProcess start(const std::vector<std::string>& arguments, const std::string& log_path,
-                            const std::vector<std::string>& environment = {});
+  // child gets SIGINT if this process dies, so a run always reaches its checkpoint. Pass
+  // "/proc/self/exe" for the very binary this process runs, even if a rebuild has replaced the file
+  // at its path since it started.
+  static ChildProcess start(const std::string& executable, const std::vector<std::string>& arguments,
+                            const std::string& log_path, const std::vector<std::string>& environment = {});
 
   // The exit code once the child has ended (128 + N if signal N ended it); nothing while it runs.
   std::optional<int> poll();
@@ -37,4 +39,4 @@ class ChildProcess {
 // showing why a child failed.
 std::string last_lines(const std::string& path, int lines);
 
-}  // namespace mindt::cli
+}  // namespace mindt

@@ -1,4 +1,4 @@
-#include "tools/cli/child_process.h"
+#include "common/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,21 +9,17 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 extern char** environ;
 
-namespace mindt::cli {
+namespace mindt {
 
-ChildProcess ChildProcess::start(const std::vector<std::string>& arguments, const std::string& log_path,
-                                 const std::vector<std::string>& environment) {
-  // The child runs /proc/self/exe: the very binary this process runs, even if a rebuild has
-  // replaced the file at its path since it started.
-  const std::string executable = std::filesystem::read_symlink("/proc/self/exe").string();
-  static const char kExecFailed[] = "mindt: could not start a child process from /proc/self/exe\n";
+ChildProcess ChildProcess::start(const std::string& executable, const std::vector<std::string>& arguments,
+                                 const std::string& log_path, const std::vector<std::string>& environment) {
+  static const char kExecFailed[] = "mindt: could not start a child process (exec failed)\n";
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -40,6 +36,7 @@ ChildProcess ChildProcess::start(const std::vector<std::string>& arguments, cons
   for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
 
@@ -56,7 +53,7 @@ ChildProcess ChildProcess::start(const std::vector<std::string>& arguments, cons
     if (::getppid() != parent) ::_exit(130);  // the parent died before prctl took effect
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
-    ::execve("/proc/self/exe", argv.data(), envp.data());
+    ::execve(executable.c_str(), argv.data(), envp.data());
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kExecFailed, sizeof kExecFailed - 1);
     ::_exit(127);
   }
@@ -100,4 +97,4 @@ std::string last_lines(const std::string& path, int lines) {
   return out.str();
 }
 
-}  // namespace mindt::cli
+}  // namespace mindt
