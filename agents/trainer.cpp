@@ -101,72 +101,180 @@ int64_t evaluated_step(const std::string& run_dir) {
   }
 }
 
-TrainResult train(const config::Config& config_in, const TrainOptions& options) {
-  config::Config config = config_in;
+namespace {
+
+// One run of a training process: train() has one, train_seeds() one per seed.
+struct Member {
+  config::Config config;
+  RunDirectory run;
+  std::unique_ptr<Learner> learner;
+  int64_t start = 0;        // the step this process started it from
+  int64_t step = 0;         // steps done
+  bool stepped = false;     // trained at the loop's current step (members resumed further wait)
+  at::Tensor rng;           // its CPU generator's state while another member runs
+};
+
+// Members share the process's CPU generator (dropout draws from it): each one's state is swapped
+// in around everything it does, so each draws exactly the numbers it would draw alone.
+class RngTurn {
+ public:
+  RngTurn(Member& m, bool packed) : m_(m), packed_(packed) {
+    if (packed_) restore_cpu_rng(m_.rng);
+  }
+  ~RngTurn() {
+    if (packed_) m_.rng = cpu_rng_state();
+  }
+  RngTurn(const RngTurn&) = delete;
+  RngTurn& operator=(const RngTurn&) = delete;
+
+ private:
+  Member& m_;
+  bool packed_;
+};
+
+std::vector<TrainResult> train_members(std::vector<config::Config> configs, const std::vector<std::string>& run_dirs,
+                                       bool resume, bool show_progress, const std::function<bool()>& should_stop) {
+  const config::Config& config = configs.front();
   const config::TrainConfig& t = config.train;
+  const bool packed = configs.size() > 1;
   if (config.data.path.empty())
     throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
-  RunDirectory run(options.run_dir, options.resume);
+  std::vector<Member> members;
+  members.reserve(configs.size());
+  for (size_t i = 0; i < configs.size(); ++i) members.push_back({configs[i], RunDirectory(run_dirs[i], resume), nullptr});
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
-  // It is read and checked before the run directory exists, so bad input leaves nothing behind.
+  // It is read and checked before the run directories exist, so bad input leaves nothing behind.
   const datasets::D4rlDataset data = datasets::read_dataset_guarded(config.data.path);
   check_data_fits_env(data, config);
-  std::vector<datasets::Episode> episodes = checked_episodes(data, config);
+  const std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);
   (void)wants_cuda_graph(config, device);  // refused before the run directory exists
-  run.create(config::to_yaml(config));
-  Learner learner(config, data, std::move(episodes), device);
-  const int64_t first_step = run.has_checkpoint_to_resume() ? learner.restore(run.checkpoint_path(), device) : 0;
-  run.open_log(first_step);
+  int64_t first_step = t.steps;
+  for (Member& m : members) {
+    m.run.create(config::to_yaml(m.config));
+    m.learner = std::make_unique<Learner>(m.config, data, episodes, device);  // seeds the generators
+    m.step = m.run.has_checkpoint_to_resume() ? m.learner->restore(m.run.checkpoint_path(), device) : 0;
+    m.start = m.step;
+    m.run.open_log(m.step);
+    if (packed) m.rng = cpu_rng_state();
+    first_step = std::min(first_step, m.step);
+  }
 
-  if (options.progress) {
+  if (show_progress) {
     std::cerr << "[train] " << config.model.backbone << " on " << config.data.path << " (" << data.size()
               << " transitions), "
               << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
               << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
-              << (learner.uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step << " → " << t.steps
-              << ", run " << options.run_dir
-              << (run.starts_over() ? " (it stopped before its first checkpoint: starting over)" : "") << "\n";
+              << (members.front().learner->uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step
+              << " → " << t.steps;
+    for (const Member& m : members) {
+      std::cerr << (packed ? "\n[train]   seed " + std::to_string(m.config.seed) + ": run " : ", run ") << m.run.path()
+                << (m.step != first_step ? " (from step " + std::to_string(m.step) + ")" : "")
+                << (m.run.starts_over() ? " (it stopped before its first checkpoint: starting over)" : "");
+    }
+    std::cerr << "\n";
   }
-  ProgressLine progress(options.progress, first_step, t.steps, std::chrono::milliseconds(500));
+  ProgressLine progress(show_progress, first_step, t.steps, std::chrono::milliseconds(500));
   auto samples_per_s = [&](int64_t step) {
     return double((step - first_step) * t.batch_size) / std::max(progress.elapsed_s(), 1e-9);
   };
-  RunLoop loop({t.steps, t.log_every, t.checkpoint_every, config.eval.every, config.eval.episodes > 0},
-               options.should_stop);
-  loop.on_log = [&](int64_t step) {
-    json::Writer line;
-    line.begin_object().field("step", step).field("loss", learner.last_loss()).field("lr", learner.last_lr());
-    run.log(
-        line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
+  // The hooks act on the members that trained at this step.
+  auto for_stepped = [&](const std::function<void(Member&)>& f) {
+    for (Member& m : members) {
+      if (m.stepped) f(m);
+    }
   };
-  loop.on_checkpoint = [&](int64_t step) { learner.save(run.checkpoint_path(), step); };
-  loop.on_evaluate = [&](int64_t step) { evaluate_into_log(learner.model(), config, step, run, progress); };
+  RunLoop loop({t.steps, t.log_every, t.checkpoint_every, config.eval.every, config.eval.episodes > 0}, should_stop);
+  loop.on_log = [&](int64_t step) {
+    for_stepped([&](Member& m) {
+      json::Writer line;
+      line.begin_object().field("step", step).field("loss", m.learner->last_loss()).field("lr", m.learner->last_lr());
+      m.run.log(line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
+    });
+  };
+  loop.on_checkpoint = [&](int64_t step) {
+    for_stepped([&](Member& m) {
+      RngTurn turn(m, packed);  // the checkpoint keeps the member's own generator state
+      m.learner->save(m.run.checkpoint_path(), step);
+    });
+  };
+  loop.on_evaluate = [&](int64_t step) {
+    for_stepped([&](Member& m) {
+      RngTurn turn(m, packed);
+      evaluate_into_log(m.learner->model(), m.config, step, m.run, progress);
+    });
+  };
   loop.on_progress = [&](int64_t step) {
     if (!progress.due(step)) return;
     std::ostringstream text;
     text << "[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
-         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5) << learner.last_loss()
-         << "  lr " << std::scientific << std::setprecision(2) << learner.last_lr() << std::fixed << "  "
-         << std::setprecision(0) << samples_per_s(step) << " samples/s  ETA " << format_duration(progress.eta_s(step));
+         << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5);
+    bool first = true;
+    for (const Member& m : members) {
+      text << (first ? "" : "/") << m.learner->last_loss();
+      first = false;
+    }
+    text << "  lr " << std::scientific << std::setprecision(2) << members.front().learner->last_lr() << std::fixed
+         << "  " << std::setprecision(0) << samples_per_s(step) * double(members.size()) << " samples/s  ETA "
+         << format_duration(progress.eta_s(step));
     progress.draw(text.str());
   };
-  const LoopEnd end = loop.run(first_step, [&](int64_t step) { learner.train_step(step - 1); });
+  const LoopEnd end = loop.run(first_step, [&](int64_t step) {
+    for (Member& m : members) {
+      m.stepped = m.step == step - 1;  // a member resumed from a later checkpoint waits for the others
+      if (!m.stepped) continue;
+      RngTurn turn(m, packed);
+      m.learner->train_step(step - 1);
+      m.step = step;
+    }
+  });
 
-  // A run stopped during its final evaluation resumes with nothing left to train: finish that
-  // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
-  if (options.resume && first_step == t.steps && config.eval.episodes > 0 && evaluated_step(run.path()) != t.steps) {
-    evaluate_into_log(learner.model(), config, t.steps, run, progress);
+  std::vector<TrainResult> results;
+  for (Member& m : members) {
+    // A run stopped during its final evaluation resumes with nothing left to train: finish that
+    // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
+    if (resume && m.start == t.steps && config.eval.episodes > 0 && evaluated_step(m.run.path()) != t.steps) {
+      RngTurn turn(m, packed);
+      evaluate_into_log(m.learner->model(), m.config, t.steps, m.run, progress);
+    }
+    TrainResult result;
+    result.steps_done = m.step;
+    result.last_loss = m.learner->last_loss();
+    result.interrupted = end.interrupted;
+    result.checkpoint = m.run.checkpoint_path();
+    results.push_back(result);
   }
   progress.finish();
-  TrainResult result;
-  result.steps_done = end.step;
-  result.last_loss = learner.last_loss();
-  result.interrupted = end.interrupted;
-  result.checkpoint = run.checkpoint_path();
-  return result;
+  return results;
+}
+
+}  // namespace
+
+TrainResult train(const config::Config& config, const TrainOptions& options) {
+  return train_members({config}, {options.run_dir}, options.resume, options.progress, options.should_stop).front();
+}
+
+std::vector<TrainResult> train_seeds(const config::Config& config, const std::vector<int64_t>& seeds,
+                                     const PackedTrainOptions& options) {
+  if (seeds.empty()) throw std::invalid_argument("train_seeds: no seeds given");
+  if (options.run_dirs.size() != seeds.size()) {
+    throw std::invalid_argument("train_seeds: " + std::to_string(seeds.size()) + " seeds but " +
+                                std::to_string(options.run_dirs.size()) + " run directories");
+  }
+  std::vector<config::Config> configs;
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (seeds[j] == seeds[i]) throw std::invalid_argument("seed " + std::to_string(seeds[i]) + " is given twice");
+      if (options.run_dirs[j] == options.run_dirs[i])
+        throw std::invalid_argument("two seeds share the run directory " + options.run_dirs[i]);
+    }
+    config::Config member = config;
+    member.seed = seeds[i];
+    configs.push_back(std::move(member));
+  }
+  return train_members(std::move(configs), options.run_dirs, options.resume, options.progress, options.should_stop);
 }
 
 }  // namespace mindt

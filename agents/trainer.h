@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "configs/config.h"
 
@@ -40,6 +41,22 @@ struct TrainResult {
 // Trains per `config` (data.path, model, train, seed, device). With resume, `config` must be the run's
 // own (see load_run_config). Throws std::runtime_error / DataError / ConfigError with clear messages.
 TrainResult train(const config::Config& config, const TrainOptions& options);
+
+// Several seeds of one config trained in one process, each a member: member i is exactly the run
+// train() makes of `config` with seed seeds[i] in run_dirs[i] — its own data stream, initial
+// weights, dropout generator, AdamW state, log, checkpoints and evaluations, its run directory an
+// ordinary one (`mindt eval`, `--resume` of that run alone) — and on the CPU it computes that run's
+// losses bit for bit: the members take turns at every step, each with its own generator state
+// swapped in. Resuming, members whose checkpoints are at different steps (a process killed between
+// their checkpoints) are brought level first. One step of a packed run is one step of every member.
+struct PackedTrainOptions {
+  std::vector<std::string> run_dirs;  // one per seed, all different
+  bool resume = false;                // every run dir holds a run of this config and its seed
+  bool progress = true;
+  std::function<bool()> should_stop;
+};
+std::vector<TrainResult> train_seeds(const config::Config& config, const std::vector<int64_t>& seeds,
+                                     const PackedTrainOptions& options);
 
 // The config a run was started with (run_dir/config.yaml), with overrides applied.
 config::Config load_run_config(const std::string& run_dir, const std::vector<std::string>& overrides = {});

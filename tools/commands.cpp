@@ -7,16 +7,25 @@ const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
       {"train",
        "train a decision model offline on a D4RL-format dataset, from a YAML config",
-       "mindt train CONFIG [--set key.path=value ...] [--out RUN_DIR]\n       mindt train --resume RUN_DIR [--set "
-       "train.steps=N]",
+       "mindt train CONFIG [--set key.path=value ...] [--out RUN_DIR] [--seeds S,S,...]\n       mindt train --resume "
+       "RUN_DIR[,RUN_DIR...] [--set train.steps=N]",
        "Trains the decision model the config describes (model.backbone picks the sequence model) on\n"
        "data.path with DT's recipe: K-step windows, masked MSE on actions, AdamW with warm-up, gradient\n"
        "clipping. Writes RUN_DIR/config.yaml, log.jsonl (step, loss, lr, samples/s) and checkpoint.pt\n"
        "(every train.checkpoint_every steps, at the end, and on Ctrl-C). --resume continues a run exactly\n"
-       "where its last checkpoint left it.",
+       "where its last checkpoint left it. With --seeds, one process trains every seed (packed): each\n"
+       "into its own run directory, each exactly the run it would be alone (the same losses, on the CPU\n"
+       "bit for bit); --resume continues them together.",
        {{"set", "key.path=value", "override one config key (repeatable), e.g. --set model.backbone=mingru", "", true},
-        {"out", "RUN_DIR", "the run's directory (default: runs/<config>-seed<seed>); must be new or empty", ""},
-        {"resume", "RUN_DIR", "continue the run in RUN_DIR from its checkpoint", ""},
+        {"out", "RUN_DIR",
+         "the run's directory (default: runs/<config>-seed<seed>); must be new or empty. With --seeds: the folder "
+         "of the runs RUN_DIR/seed<S>",
+         ""},
+        {"seeds", "S,S,...", "train these seeds in one process, each its own run (instead of the config's seed)", ""},
+        {"resume", "RUN_DIR",
+         "continue the run in RUN_DIR from its checkpoint; RUN_DIR,RUN_DIR,... or a --seeds --out folder continues "
+         "packed runs together",
+         ""},
         {"quiet", "", "no progress line", ""}},
        run_train},
       {"eval",
