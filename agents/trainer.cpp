@@ -14,6 +14,7 @@
 #include "agents/run/device.h"
 #include "agents/run/run_directory.h"
 #include "agents/run/run_loop.h"
+#include "agents/seed_pack.h"
 #include "common/atomic_file.h"
 #include "common/json.h"
 #include "common/json_value.h"
@@ -103,33 +104,13 @@ int64_t evaluated_step(const std::string& run_dir) {
 
 namespace {
 
-// One run of a training process: train() has one, train_seeds() one per seed.
+// One run of a training process: train() has one, train_seeds() one per seed. Its learner is the
+// pack's member of the same index.
 struct Member {
-  config::Config config;
   RunDirectory run;
-  std::unique_ptr<Learner> learner;
-  int64_t start = 0;        // the step this process started it from
-  int64_t step = 0;         // steps done
-  bool stepped = false;     // trained at the loop's current step (members resumed further wait)
-  at::Tensor rng;           // its CPU generator's state while another member runs
-};
-
-// Members share the process's CPU generator (dropout draws from it): each one's state is swapped
-// in around everything it does, so each draws exactly the numbers it would draw alone.
-class RngTurn {
- public:
-  RngTurn(Member& m, bool packed) : m_(m), packed_(packed) {
-    if (packed_) restore_cpu_rng(m_.rng);
-  }
-  ~RngTurn() {
-    if (packed_) m_.rng = cpu_rng_state();
-  }
-  RngTurn(const RngTurn&) = delete;
-  RngTurn& operator=(const RngTurn&) = delete;
-
- private:
-  Member& m_;
-  bool packed_;
+  int64_t start = 0;     // the step this process started it from
+  int64_t step = 0;      // steps done
+  bool stepped = false;  // trained at the loop's current step (members resumed further wait)
 };
 
 std::vector<TrainResult> train_members(std::vector<config::Config> configs, const std::vector<std::string>& run_dirs,
@@ -141,7 +122,7 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
     throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
   std::vector<Member> members;
   members.reserve(configs.size());
-  for (size_t i = 0; i < configs.size(); ++i) members.push_back({configs[i], RunDirectory(run_dirs[i], resume), nullptr});
+  for (size_t i = 0; i < configs.size(); ++i) members.push_back({RunDirectory(run_dirs[i], resume)});
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
   // It is read and checked before the run directories exist, so bad input leaves nothing behind.
@@ -150,14 +131,16 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
   const std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);
   (void)wants_cuda_graph(config, device);  // refused before the run directory exists
+  for (size_t i = 0; i < members.size(); ++i) members[i].run.create(config::to_yaml(configs[i]));
+  SeedPack pack(configs, data, episodes, device);
   int64_t first_step = t.steps;
-  for (Member& m : members) {
-    m.run.create(config::to_yaml(m.config));
-    m.learner = std::make_unique<Learner>(m.config, data, episodes, device);  // seeds the generators
-    m.step = m.run.has_checkpoint_to_resume() ? m.learner->restore(m.run.checkpoint_path(), device) : 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    Member& m = members[i];
+    if (m.run.has_checkpoint_to_resume()) {
+      pack.as_member(i, [&](Learner& l) { m.step = l.restore(m.run.checkpoint_path(), device); });
+    }
     m.start = m.step;
     m.run.open_log(m.step);
-    if (packed) m.rng = cpu_rng_state();
     first_step = std::min(first_step, m.step);
   }
 
@@ -167,11 +150,12 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
               << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
               << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
-              << (members.front().learner->uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step
-              << " → " << t.steps;
-    for (const Member& m : members) {
-      std::cerr << (packed ? "\n[train]   seed " + std::to_string(m.config.seed) + ": run " : ", run ") << m.run.path()
-                << (m.step != first_step ? " (from step " + std::to_string(m.step) + ")" : "")
+              << (pack.learner(0).uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step << " → "
+              << t.steps;
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Member& m = members[i];
+      std::cerr << (packed ? "\n[train]   seed " + std::to_string(configs[i].seed) + ": run " : ", run ")
+                << m.run.path() << (m.step != first_step ? " (from step " + std::to_string(m.step) + ")" : "")
                 << (m.run.starts_over() ? " (it stopped before its first checkpoint: starting over)" : "");
     }
     std::cerr << "\n";
@@ -181,29 +165,31 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
     return double((step - first_step) * t.batch_size) / std::max(progress.elapsed_s(), 1e-9);
   };
   // The hooks act on the members that trained at this step.
-  auto for_stepped = [&](const std::function<void(Member&)>& f) {
-    for (Member& m : members) {
-      if (m.stepped) f(m);
+  auto for_stepped = [&](const std::function<void(size_t, Member&)>& f) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (members[i].stepped) f(i, members[i]);
     }
   };
   RunLoop loop({t.steps, t.log_every, t.checkpoint_every, config.eval.every, config.eval.episodes > 0}, should_stop);
   loop.on_log = [&](int64_t step) {
-    for_stepped([&](Member& m) {
+    for_stepped([&](size_t i, Member& m) {
       json::Writer line;
-      line.begin_object().field("step", step).field("loss", m.learner->last_loss()).field("lr", m.learner->last_lr());
-      m.run.log(line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
+      line.begin_object()
+          .field("step", step)
+          .field("loss", pack.learner(i).last_loss())
+          .field("lr", pack.learner(i).last_lr());
+      m.run.log(
+          line.field("samples_per_s", samples_per_s(step)).field("elapsed_s", progress.elapsed_s()).end_object().str());
     });
   };
   loop.on_checkpoint = [&](int64_t step) {
-    for_stepped([&](Member& m) {
-      RngTurn turn(m, packed);  // the checkpoint keeps the member's own generator state
-      m.learner->save(m.run.checkpoint_path(), step);
-    });
+    // A checkpoint keeps the member's own generator state.
+    for_stepped(
+        [&](size_t i, Member& m) { pack.as_member(i, [&](Learner& l) { l.save(m.run.checkpoint_path(), step); }); });
   };
   loop.on_evaluate = [&](int64_t step) {
-    for_stepped([&](Member& m) {
-      RngTurn turn(m, packed);
-      evaluate_into_log(m.learner->model(), m.config, step, m.run, progress);
+    for_stepped([&](size_t i, Member& m) {
+      pack.as_member(i, [&](Learner& l) { evaluate_into_log(l.model(), configs[i], step, m.run, progress); });
     });
   };
   loop.on_progress = [&](int64_t step) {
@@ -211,37 +197,33 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
     std::ostringstream text;
     text << "[train] step " << step << "/" << t.steps << " (" << std::fixed << std::setprecision(1)
          << 100.0 * double(step) / double(t.steps) << "%)  loss " << std::setprecision(5);
-    bool first = true;
-    for (const Member& m : members) {
-      text << (first ? "" : "/") << m.learner->last_loss();
-      first = false;
-    }
-    text << "  lr " << std::scientific << std::setprecision(2) << members.front().learner->last_lr() << std::fixed
-         << "  " << std::setprecision(0) << samples_per_s(step) * double(members.size()) << " samples/s  ETA "
+    for (size_t i = 0; i < pack.size(); ++i) text << (i == 0 ? "" : "/") << pack.learner(i).last_loss();
+    text << "  lr " << std::scientific << std::setprecision(2) << pack.learner(0).last_lr() << std::fixed << "  "
+         << std::setprecision(0) << samples_per_s(step) * double(members.size()) << " samples/s  ETA "
          << format_duration(progress.eta_s(step));
     progress.draw(text.str());
   };
   const LoopEnd end = loop.run(first_step, [&](int64_t step) {
-    for (Member& m : members) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      Member& m = members[i];
       m.stepped = m.step == step - 1;  // a member resumed from a later checkpoint waits for the others
       if (!m.stepped) continue;
-      RngTurn turn(m, packed);
-      m.learner->train_step(step - 1);
+      pack.as_member(i, [&](Learner& l) { l.train_step(step - 1); });
       m.step = step;
     }
   });
 
   std::vector<TrainResult> results;
-  for (Member& m : members) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    Member& m = members[i];
     // A run stopped during its final evaluation resumes with nothing left to train: finish that
     // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
     if (resume && m.start == t.steps && config.eval.episodes > 0 && evaluated_step(m.run.path()) != t.steps) {
-      RngTurn turn(m, packed);
-      evaluate_into_log(m.learner->model(), m.config, t.steps, m.run, progress);
+      pack.as_member(i, [&](Learner& l) { evaluate_into_log(l.model(), configs[i], t.steps, m.run, progress); });
     }
     TrainResult result;
     result.steps_done = m.step;
-    result.last_loss = m.learner->last_loss();
+    result.last_loss = pack.learner(i).last_loss();
     result.interrupted = end.interrupted;
     result.checkpoint = m.run.checkpoint_path();
     results.push_back(result);

@@ -253,14 +253,15 @@ const std::vector<CommandSpec>& all_commands() {
        "Times the training step `mindt train` runs (windows, forward, masked MSE, backward, clipping,\n"
        "AdamW) at the Decision Transformer's size on a synthetic hopper-shaped dataset: windows from the\n"
        "host sampler's thread or gathered on the device, and on CUDA the step replayed as a CUDA graph.\n"
-       "Prints the median step time of each and its speed-up over the eager, host-sampled step of the\n"
-       "same run.",
+       "Also N seeds packed in one process (--seeds). Prints the median step time of each, per model,\n"
+       "and its speed-up over the eager, host-sampled single-seed step of the same run.",
        {{"json", "", "print {\"rows\": [...]} instead of tables", ""},
         {"backbones", "NAME,NAME,...", "backbones to measure", "transformer,mingru"},
         {"device", "cpu|cuda", "where to run", "cpu"},
         {"batch", "B", "training batch", "64"},
         {"context", "K", "window length", "20"},
         {"transitions", "N", "rows of the synthetic dataset", "100000"},
+        {"seeds", "N", "also time N seeds packed in one process (train --seeds), per model; 1: not", "3"},
         {"reps", "N", "at most N timed steps per variant (median reported)", "20"}},
        bench::run_bench_train},
       {"bench data",

@@ -38,7 +38,8 @@ std::vector<std::string> runs_to_resume(const std::string& text) {
     std::vector<std::string> seeds;
     for (const auto& entry : fs::directory_iterator(dirs[0])) {
       const std::string name = entry.path().filename().string();
-      if (name.rfind("seed", 0) == 0 && fs::exists(entry.path() / "config.yaml")) seeds.push_back(entry.path().string());
+      if (name.rfind("seed", 0) == 0 && fs::exists(entry.path() / "config.yaml"))
+        seeds.push_back(entry.path().string());
     }
     std::sort(seeds.begin(), seeds.end());
     if (!seeds.empty()) return seeds;

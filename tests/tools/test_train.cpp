@@ -350,5 +350,101 @@ TEST_F(TrainFixture, RefusesToOverwriteARunAndExplainsBadInput) {
   EXPECT_FALSE(fs::exists(dir + "/labelled"));
 }
 
+// --seeds: every member of a packed run computes its solo run's losses bit for bit (each seed's
+// own data stream, initial weights, dropout draws and optimizer), for every backbone; the seeds'
+// losses differ from one another, so a member that drew another's numbers would be caught.
+TEST_F(TrainFixture, PackedSeedsEachTrainTheirSoloRunBitForBit) {
+  for (const auto& [backbone, steps] : std::vector<std::pair<std::string, int64_t>>{
+           {"mingru", 300}, {"transformer", 300}, {"minlstm", 20}, {"gru", 20}, {"lstm", 20}, {"mamba", 20}}) {
+    std::vector<std::vector<std::string>> solo;
+    for (const std::string seed : {"0", "1"}) {
+      auto args = command(dir + "/" + backbone + "-solo" + seed, steps, backbone);
+      args.insert(args.end(), {"--set", "seed=" + seed});
+      ASSERT_EQ(run_to_end(args), 0) << backbone;
+      solo.push_back(losses(dir + "/" + backbone + "-solo" + seed + "/log.jsonl"));
+      ASSERT_EQ(solo.back().size(), size_t(steps));
+    }
+    EXPECT_NE(solo[0], solo[1]);
+    auto args = command(dir + "/" + backbone + "-packed", steps, backbone);
+    args.insert(args.end(), {"--seeds", "0,1"});
+    ASSERT_EQ(run_to_end(args), 0) << backbone;
+    for (int seed = 0; seed < 2; ++seed) {
+      EXPECT_EQ(losses(dir + "/" + backbone + "-packed/seed" + std::to_string(seed) + "/log.jsonl"), solo[seed])
+          << backbone << " seed " << seed;
+    }
+  }
+}
+
+// A packed run killed with SIGKILL resumes (--resume FOLDER) to the uninterrupted losses; members
+// whose checkpoints are at different steps are brought level and finish alike.
+TEST_F(TrainFixture, AKilledPackedRunResumesToTheUninterruptedLosses) {
+  const int64_t steps = 300;
+  auto packed = [&](const std::string& out) {
+    auto args = command(out, steps);
+    args.insert(args.end(), {"--seeds", "0,1"});
+    return args;
+  };
+  ASSERT_EQ(run_to_end(packed(dir + "/whole")), 0);
+  const auto expected0 = losses(dir + "/whole/seed0/log.jsonl"), expected1 = losses(dir + "/whole/seed1/log.jsonl");
+  ASSERT_EQ(expected1.size(), size_t(steps));
+
+  const std::string killed = dir + "/killed";
+  const pid_t pid = spawn(packed(killed));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (line_count(killed + "/seed1/log.jsonl") < 12 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_LT(line_count(killed + "/seed0/log.jsonl"), size_t(steps));
+  ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", killed, "--quiet"}), 0);
+  EXPECT_EQ(losses(killed + "/seed0/log.jsonl"), expected0);
+  EXPECT_EQ(losses(killed + "/seed1/log.jsonl"), expected1);
+
+  // Members at steps 20 and 10 (short runs of the same config), resumed together to 300.
+  const std::string uneven = dir + "/uneven";
+  for (const auto& [seed, at] : {std::pair{"0", 20}, std::pair{"1", 10}}) {
+    auto args = command(uneven + "/seed" + std::string(seed), at);
+    args.insert(args.end(), {"--set", std::string("seed=") + seed});
+    ASSERT_EQ(run_to_end(args), 0);
+  }
+  ASSERT_EQ(run_to_end({MINDT_BINARY, "train", "--resume", uneven + "/seed0," + uneven + "/seed1", "--set",
+                        "train.steps=300", "--quiet"}),
+            0);
+  EXPECT_EQ(losses(uneven + "/seed0/log.jsonl"), expected0);
+  EXPECT_EQ(losses(uneven + "/seed1/log.jsonl"), expected1);
+}
+
+TEST_F(TrainFixture, PackedSeedsRefuseBadInput) {
+  const std::string printed = dir + "/printed.txt";
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = command(dir + "/bad", 3);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_capturing(args, printed);
+  };
+  auto [status, text] = with({"--seeds", "0,1,0"});
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "mindt train: --seeds: seed 0 is given twice");
+  std::tie(status, text) = with({"--seeds", "0,x"});
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "--seeds");
+  EXPECT_FALSE(fs::exists(dir + "/bad"));
+
+  ASSERT_EQ(run_to_end(command(dir + "/a", 3)), 0);
+  auto other = command(dir + "/b", 3);
+  other.insert(other.end(), {"--set", "seed=1", "--set", "train.lr=0.01"});
+  ASSERT_EQ(run_to_end(other), 0);
+  std::tie(status, text) =
+      run_capturing({MINDT_BINARY, "train", "--resume", dir + "/a," + dir + "/b", "--quiet"}, printed);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text,
+             "/b is a run of another config than " + dir + "/a (packed seeds must share everything but the seed)");
+  std::tie(status, text) = run_capturing({MINDT_BINARY, "train", "--resume", dir + "/a", "--seeds", "0,1"}, printed);
+  EXPECT_NE(status, 0);
+  EXPECT_HAS(text, "--seeds comes from the resumed runs");
+}
+
 }  // namespace
 }  // namespace mindt

@@ -1,0 +1,46 @@
+// The members of a packed run (`mindt train --seeds`): one Learner per seed of one config, in one
+// process. They share the process's CPU generator, from which dropout draws, by taking turns: each
+// member's generator state is swapped in around everything it does (a step, a checkpoint, a restore,
+// an evaluation), so each draws exactly the numbers it would draw alone and computes its solo run's
+// losses bit for bit on the CPU. With one member nothing is swapped: it is the plain Learner.
+//
+// On CUDA the members' dropout shares the device generator unswapped (a captured graph reads its
+// state at replay): their masks are independent draws, not their solo runs' — GPU runs are not
+// bit-reproducible across processes anyway.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "agents/learner.h"
+
+namespace mindt {
+
+class SeedPack {
+ public:
+  // configs[i] is member i's (the same config but for its seed); `data` outlives the pack.
+  SeedPack(std::vector<config::Config> configs, const datasets::D4rlDataset& data,
+           const std::vector<datasets::Episode>& episodes, const c10::Device& device);
+
+  size_t size() const { return members_.size(); }
+  const config::Config& config(size_t i) const { return members_[i].config; }
+  // Member i's learner for reading (losses, learning rate); anything that draws goes through as_member.
+  const Learner& learner(size_t i) const { return *members_[i].learner; }
+  // Runs f with member i's generator state in place, keeping the state f leaves for its next turn.
+  void as_member(size_t i, const std::function<void(Learner&)>& f);
+  // One step of every member, each at `step` (the steps done before it).
+  void train_step(int64_t step);
+
+ private:
+  struct Member {
+    config::Config config;
+    std::unique_ptr<Learner> learner;
+    at::Tensor rng;  // its CPU generator's state between turns
+  };
+  std::vector<Member> members_;
+};
+
+}  // namespace mindt
