@@ -114,7 +114,8 @@ struct Member {
 };
 
 std::vector<TrainResult> train_members(std::vector<config::Config> configs, const std::vector<std::string>& run_dirs,
-                                       bool resume, bool show_progress, const std::function<bool()>& should_stop) {
+                                       const std::vector<bool>& resume, bool show_progress,
+                                       const std::function<bool()>& should_stop) {
   const config::Config& config = configs.front();
   const config::TrainConfig& t = config.train;
   const bool packed = configs.size() > 1;
@@ -122,7 +123,7 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
     throw std::runtime_error("data.path is empty: give a D4RL-format HDF5 file (--set data.path=FILE)");
   std::vector<Member> members;
   members.reserve(configs.size());
-  for (size_t i = 0; i < configs.size(); ++i) members.push_back({RunDirectory(run_dirs[i], resume)});
+  for (size_t i = 0; i < configs.size(); ++i) members.push_back({RunDirectory(run_dirs[i], resume[i])});
 
   // Data: everything the model needs to know about it (sizes, state statistics) comes from the file.
   // It is read and checked before the run directories exist, so bad input leaves nothing behind.
@@ -218,7 +219,7 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
     Member& m = members[i];
     // A run stopped during its final evaluation resumes with nothing left to train: finish that
     // evaluation (eval.json is then missing or holds an evaluation from the middle of the run).
-    if (resume && m.start == t.steps && config.eval.episodes > 0 && evaluated_step(m.run.path()) != t.steps) {
+    if (resume[i] && m.start == t.steps && config.eval.episodes > 0 && evaluated_step(m.run.path()) != t.steps) {
       pack.as_member(i, [&](Learner& l) { evaluate_into_log(l.model(), configs[i], t.steps, m.run, progress); });
     }
     TrainResult result;
@@ -235,7 +236,7 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
 }  // namespace
 
 TrainResult train(const config::Config& config, const TrainOptions& options) {
-  return train_members({config}, {options.run_dir}, options.resume, options.progress, options.should_stop).front();
+  return train_members({config}, {options.run_dir}, {options.resume}, options.progress, options.should_stop).front();
 }
 
 std::vector<TrainResult> train_seeds(const config::Config& config, const std::vector<int64_t>& seeds,
@@ -256,7 +257,11 @@ std::vector<TrainResult> train_seeds(const config::Config& config, const std::ve
     member.seed = seeds[i];
     configs.push_back(std::move(member));
   }
-  return train_members(std::move(configs), options.run_dirs, options.resume, options.progress, options.should_stop);
+  std::vector<bool> resume = options.resume;
+  if (resume.empty()) resume.assign(seeds.size(), false);
+  if (resume.size() != seeds.size())
+    throw std::invalid_argument("train_seeds: one resume flag per run directory expected");
+  return train_members(std::move(configs), options.run_dirs, resume, options.progress, options.should_stop);
 }
 
 }  // namespace mindt

@@ -51,7 +51,7 @@ TrainResult train(const config::Config& config, const TrainOptions& options);
 // their checkpoints) are brought level first. One step of a packed run is one step of every member.
 struct PackedTrainOptions {
   std::vector<std::string> run_dirs;  // one per seed, all different
-  bool resume = false;                // every run dir holds a run of this config and its seed
+  std::vector<bool> resume;           // per run dir: continue the run there (empty: none)
   bool progress = true;
   std::function<bool()> should_stop;
 };

@@ -121,9 +121,13 @@ const std::vector<CommandSpec>& all_commands() {
          "", true},
         {"wait", "", "with --launcher slurm: wait for the submitted tasks to end, then print the table", ""},
         {"poll", "SECONDS", "with --wait: how often squeue is asked", "5"},
-        {"cell", "I",
-         "train only cell I of this grid (what each Slurm array task runs; cells are numbered env, dataset, backbone, "
-         "seed, in that order, from 0)",
+        {"pack-seeds", "",
+         "train the seeds of each env × dataset × backbone together, in one process (as train --seeds: each seed's "
+         "own run, the same numbers); not with --jobs",
+         ""},
+        {"cell", "I[,J,...]",
+         "train only cell I of this grid, or seeds I,J,... packed (what each Slurm array task runs; cells are "
+         "numbered env, dataset, backbone, seed, in that order, from 0)",
          ""},
         {"json-out", "FILE", "also write every run's scores as JSON to FILE (atomically)", ""},
         {"plot", "FILE.svg",

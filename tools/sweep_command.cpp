@@ -18,7 +18,6 @@
 #include "agents/sweep/report.h"
 #include "agents/sweep/slurm_launcher.h"
 #include "common/atomic_file.h"
-#include "common/number_text.h"
 #include "configs/config.h"
 #include "tools/cli/ctrl_c.h"
 #include "tools/cli/lists.h"
@@ -66,6 +65,11 @@ std::unique_ptr<sweep::Launcher> make_launcher(const ParsedArgs& args) {
   if (jobs < 1) throw UsageError("mindt sweep: --jobs must be at least 1, got " + std::to_string(jobs));
   if (launcher == "local") {
     if (!args.values("slurm-opt").empty()) throw UsageError("mindt sweep: --slurm-opt needs --launcher slurm");
+    if (jobs > 1 && args.flag("pack-seeds")) {
+      throw UsageError(
+          "mindt sweep: --pack-seeds trains a unit's seeds in one process and --jobs spreads runs over "
+          "processes; choose one");
+    }
     if (args.flag("wait"))
       throw UsageError("mindt sweep: --wait needs --launcher slurm (the local launcher always waits)");
     if (jobs == 1) return std::make_unique<sweep::InProcessLauncher>();
@@ -90,18 +94,36 @@ std::unique_ptr<sweep::Launcher> make_launcher(const ParsedArgs& args) {
   return std::make_unique<sweep::SlurmLauncher>(std::move(settings));
 }
 
-// `--cell I`: train exactly cell I, as each Slurm array task does.
-int run_one_cell(const sweep::SweepRuns& runs, const std::string& index_text) {
-  const std::optional<int64_t> index = parse_integer(index_text);
-  if (!index || *index < 0 || *index >= static_cast<int64_t>(runs.cells.size())) {
-    throw UsageError("mindt sweep: --cell expects a cell index from 0 to " + std::to_string(runs.cells.size() - 1) +
-                     " (this grid has " + std::to_string(runs.cells.size()) + " cells), got '" + index_text + "'");
+// `--cell I[,J,...]`: train exactly those cells — several only as seeds packed in one run — as each
+// Slurm array task does.
+int run_cells(const sweep::SweepRuns& runs, const std::string& text) {
+  const std::vector<int64_t> indices = parse_integers(text, "mindt sweep", "cell", 0);
+  std::vector<size_t> unit;
+  for (int64_t index : indices) {
+    if (index >= static_cast<int64_t>(runs.cells.size())) {
+      throw UsageError("mindt sweep: --cell expects cell indices from 0 to " + std::to_string(runs.cells.size() - 1) +
+                       " (this grid has " + std::to_string(runs.cells.size()) + " cells), got " +
+                       std::to_string(index));
+    }
+    unit.push_back(static_cast<size_t>(index));
+  }
+  const Cell& first = runs.cells[unit.front()];
+  for (size_t i : unit) {
+    const Cell& c = runs.cells[i];
+    if (c.experiment() != first.experiment() || c.backbone != first.backbone) {
+      throw UsageError("mindt sweep: --cell " + text +
+                       ": cells trained together must be seeds of one experiment and "
+                       "backbone (" +
+                       first.experiment() + " " + first.backbone + " and " + c.experiment() + " " + c.backbone +
+                       " are not)");
+    }
   }
   CtrlC stop;  // Ctrl-C, or Slurm's SIGTERM at cancellation or the time limit: checkpoint and stop
   sweep::SweepRuns with_stop = runs;
   with_stop.should_stop = CtrlC::requested;
   with_stop.progress = true;
-  return sweep::train_cell(with_stop, static_cast<size_t>(*index)) ? 0 : 130;
+  std::vector<std::optional<CellResult>> results(runs.cells.size());
+  return sweep::train_unit(with_stop, unit, results) ? 0 : 130;
 }
 
 }  // namespace
@@ -129,7 +151,8 @@ int run_sweep(const ParsedArgs& args) {
   runs.cells = sweep::make_cells(grid, configs_dir, args.value_or("data-dir", ""), budget_overrides(args));
   runs.out_dir = args.text("out");
   runs.progress = !args.flag("quiet");
-  if (auto cell = args.value("cell")) return run_one_cell(runs, *cell);
+  runs.pack_seeds = args.flag("pack-seeds");
+  if (auto cell = args.value("cell")) return run_cells(runs, *cell);
   const std::vector<Cell>& cells = runs.cells;
   const config::Config& first = cells.front().config;
   if (first.eval.episodes < 1) throw UsageError("mindt sweep: eval.episodes must be at least 1 (--episodes)");

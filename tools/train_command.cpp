@@ -121,7 +121,7 @@ int run_train(const ParsedArgs& args) {
   }
   PackedTrainOptions packed;
   packed.run_dirs = run_dirs;
-  packed.resume = options.resume;
+  packed.resume.assign(run_dirs.size(), options.resume);
   packed.progress = options.progress;
   std::vector<TrainResult> results;
   {

@@ -21,6 +21,9 @@ struct SweepRuns {
   std::filesystem::path out_dir;
   bool progress = true;                                      // progress lines on stderr
   std::function<bool()> should_stop = [] { return false; };  // Ctrl-C: checkpoint and stop
+  // Train the seeds of each env × dataset × backbone together, as one packed run (train_seeds in
+  // agents/trainer.h): one process, one member per seed, each the run it would be alone.
+  bool pack_seeds = false;
 };
 
 enum class LaunchOutcome {
@@ -47,7 +50,19 @@ void print_cell_score(const std::string& label, const CellResult& result);
 // directory of another config. This is what each Slurm array task runs (`mindt sweep … --cell I`).
 std::optional<CellResult> train_cell(const SweepRuns& runs, size_t index);
 
-// One cell after another in this process.
+// What is trained together: each of `cells` alone, or with pack_seeds, grouped with the cells of
+// the same env, dataset and backbone (their seeds), in the order of `cells`.
+std::vector<std::vector<size_t>> training_units(const SweepRuns& runs, const std::vector<size_t>& cells);
+// Every cell of the grid in cell `index`'s unit (with pack_seeds, its seed siblings; else itself).
+std::vector<size_t> unit_of(const SweepRuns& runs, size_t index);
+
+// Trains the cells of one unit in this process — train_cell for one, a packed run of their seeds
+// for several (finished members are read, not retrained; each resumes its own checkpoint) — and
+// records each one's scores in `results`. False when should_stop interrupted it.
+bool train_unit(const SweepRuns& runs, const std::vector<size_t>& unit,
+                std::vector<std::optional<CellResult>>& results);
+
+// One unit after another in this process.
 class InProcessLauncher : public Launcher {
  public:
   LaunchOutcome launch(const SweepRuns& runs, const std::vector<size_t>& to_train,

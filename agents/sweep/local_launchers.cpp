@@ -1,4 +1,5 @@
 // The launchers that train on this machine: in this process, and as `mindt train` children.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -50,11 +51,81 @@ std::optional<CellResult> train_cell(const SweepRuns& runs, size_t index) {
   return result;
 }
 
+namespace {
+
+bool same_but_seed(const Cell& a, const Cell& b) {
+  return a.suite == b.suite && a.env == b.env && a.dataset == b.dataset && a.backbone == b.backbone;
+}
+
+}  // namespace
+
+std::vector<std::vector<size_t>> training_units(const SweepRuns& runs, const std::vector<size_t>& cells) {
+  std::vector<std::vector<size_t>> units;
+  for (size_t i : cells) {
+    auto unit = std::find_if(units.begin(), units.end(), [&](const std::vector<size_t>& u) {
+      return runs.pack_seeds && same_but_seed(runs.cells[u.front()], runs.cells[i]);
+    });
+    if (unit == units.end()) {
+      units.push_back({i});
+    } else {
+      unit->push_back(i);
+    }
+  }
+  return units;
+}
+
+std::vector<size_t> unit_of(const SweepRuns& runs, size_t index) {
+  if (!runs.pack_seeds) return {index};
+  std::vector<size_t> unit;
+  for (size_t i = 0; i < runs.cells.size(); ++i) {
+    if (same_but_seed(runs.cells[i], runs.cells.at(index))) unit.push_back(i);
+  }
+  return unit;
+}
+
+bool train_unit(const SweepRuns& runs, const std::vector<size_t>& unit,
+                std::vector<std::optional<CellResult>>& results) {
+  if (unit.size() == 1) {
+    results[unit.front()] = train_cell(runs, unit.front());
+    return results[unit.front()].has_value();
+  }
+  // The members still to train; finished ones (a resubmitted unit) are read back.
+  std::vector<size_t> members;
+  std::vector<int64_t> seeds;
+  PackedTrainOptions options;
+  for (size_t i : unit) {
+    const Cell& cell = runs.cells[i];
+    const fs::path run_dir = run_dir_of(runs.out_dir, cell);
+    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
+    if (evaluated_step(run_dir.string()) == cell.config.train.steps) {
+      results[i] = read_eval(cell, run_dir / "eval.json");
+      if (runs.progress) print_cell_score(cell_label(runs, i) + " (finished before)", *results[i]);
+      continue;
+    }
+    members.push_back(i);
+    seeds.push_back(cell.seed);
+    options.run_dirs.push_back(run_dir.string());
+    options.resume.push_back(prepare_run_dir(run_dir));
+    if (runs.progress)
+      std::cerr << cell_label(runs, i) << (options.resume.back() ? ": resuming" : ": training") << "\n";
+  }
+  if (members.empty()) return true;
+  if (runs.progress && members.size() > 1) std::cerr << "[sweep] " << members.size() << " seeds packed in one run\n";
+  options.progress = runs.progress;
+  options.should_stop = runs.should_stop;
+  const config::Config& config = runs.cells[members.front()].config;
+  if (train_seeds(config, seeds, options).front().interrupted) return false;
+  for (size_t i : members) {
+    results[i] = read_eval(runs.cells[i], run_dir_of(runs.out_dir, runs.cells[i]) / "eval.json");
+    if (runs.progress) print_cell_score(cell_label(runs, i), *results[i]);
+  }
+  return true;
+}
+
 LaunchOutcome InProcessLauncher::launch(const SweepRuns& runs, const std::vector<size_t>& to_train,
                                         std::vector<std::optional<CellResult>>& results) {
-  for (size_t i : to_train) {
-    results[i] = train_cell(runs, i);
-    if (!results[i]) return LaunchOutcome::kInterrupted;
+  for (const auto& unit : training_units(runs, to_train)) {
+    if (!train_unit(runs, unit, results)) return LaunchOutcome::kInterrupted;
   }
   return LaunchOutcome::kDone;
 }

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -110,7 +111,7 @@ std::string trimmed(const std::string& s) {
 // OUT/slurm/jobs.json: every submission of this sweep, oldest first.
 struct Submission {
   std::string job;
-  std::vector<size_t> cells;
+  std::vector<std::vector<size_t>> tasks;  // each array task's cells (task id: its first cell)
   std::string script;
 };
 
@@ -124,8 +125,12 @@ std::vector<Submission> read_submissions(const fs::path& out_dir) {
     const json::Value root = json::parse_file(path.string());
     for (const json::Value& s : root.at("submissions").as_array()) {
       Submission submission{s.at("job").as_string(), {}, s.at("script").as_string()};
-      for (const json::Value& c : s.at("cells").as_array())
-        submission.cells.push_back(static_cast<size_t>(c.as_integer()));
+      for (const json::Value& task : s.at("tasks").as_array()) {
+        std::vector<size_t> cells;
+        for (const json::Value& c : task.as_array()) cells.push_back(static_cast<size_t>(c.as_integer()));
+        if (cells.empty()) throw std::invalid_argument("a task with no cells");
+        submission.tasks.push_back(std::move(cells));
+      }
       submissions.push_back(std::move(submission));
     }
   } catch (const std::exception& e) {
@@ -138,8 +143,12 @@ void write_submissions(const fs::path& out_dir, const std::vector<Submission>& s
   json::Writer w;
   w.begin_object().key("submissions").begin_array(true);
   for (const auto& s : submissions) {
-    w.begin_object().field("job", s.job).key("cells").begin_array();
-    for (size_t c : s.cells) w.value(static_cast<int64_t>(c));
+    w.begin_object().field("job", s.job).key("tasks").begin_array();
+    for (const auto& task : s.tasks) {
+      w.begin_array();
+      for (size_t c : task) w.value(static_cast<int64_t>(c));
+      w.end_array();
+    }
     w.end_array().field("script", s.script).end_object();
   }
   w.end_array().end_object();
@@ -174,14 +183,14 @@ struct CellSlurmState {
 CellSlurmState state_of(size_t cell, const std::vector<Submission>& submissions, const Queue* queue) {
   CellSlurmState state;
   for (auto s = submissions.rbegin(); s != submissions.rend(); ++s) {
-    for (size_t c : s->cells) {
-      if (c != cell) continue;
+    for (const auto& task : s->tasks) {
+      if (std::find(task.begin(), task.end(), cell) == task.end()) continue;
       if (state.kind == CellSlurmState::kNotSubmitted) {
         state.kind = CellSlurmState::kEnded;
         state.job = s->job;
       }
       if (queue) {
-        if (auto q = queue->find({s->job, cell}); q != queue->end())
+        if (auto q = queue->find({s->job, task.front()}); q != queue->end())
           return {CellSlurmState::kInQueue, s->job, q->second};
       }
     }
@@ -197,33 +206,51 @@ std::string queue_word(const std::string& state) { return state == "PENDING" ? "
 
 }  // namespace
 
-std::string sbatch_script(const SweepRuns& runs, const std::vector<size_t>& cells, const SlurmSettings& settings) {
+std::string sbatch_script(const SweepRuns& runs, const std::vector<std::vector<size_t>>& tasks,
+                          const SlurmSettings& settings) {
   const fs::path out_dir = fs::absolute(runs.out_dir);
+  std::vector<size_t> ids;
+  bool packed = false;
+  for (const auto& task : tasks) {
+    ids.push_back(task.front());
+    packed = packed || task.size() > 1;
+  }
   std::ostringstream s;
   s << "#!/bin/bash\n";
   bool named = false;
   for (const auto& o : settings.sbatch_options) named = named || o.key == "job-name";
   if (!named) s << "#SBATCH --job-name=mindt-sweep\n";
-  s << "#SBATCH --array=" << joined(cells, ",") << "\n"
+  s << "#SBATCH --array=" << joined(ids, ",") << "\n"
     << "#SBATCH --output=" << (slurm_dir_of(out_dir) / "cell-%a.log").string() << "\n"
     << "#SBATCH --open-mode=append\n"
     << "#SBATCH --chdir=" << fs::absolute(settings.working_dir).string() << "\n";
   for (const auto& o : settings.sbatch_options)
     s << "#SBATCH --" << o.key << (o.value.empty() ? "" : "=" + o.value) << "\n";
-  s << "#\n# Written by `mindt sweep --launcher slurm`. Array task I trains cell I of the sweep into its run\n"
-    << "# directory (resuming its checkpoint when it has one) and appends its output to cell-I.log here:\n";
-  for (size_t i : cells) {
-    const Cell& c = runs.cells[i];
-    s << "#   cell " << i << ": " << c.experiment() << " " << c.backbone << " seed " << c.seed << " -> "
-      << run_dir_of(runs.out_dir, c).string() << "\n";
+  s << "#\n# Written by `mindt sweep --launcher slurm`. Array task I trains "
+    << (packed ? "cell I and its seed siblings packed in one run" : "cell I") << " of the sweep into its run\n"
+    << "# directory (resuming a checkpoint where there is one) and appends its output to cell-I.log here:\n";
+  for (const auto& task : tasks) {
+    for (size_t i : task) {
+      const Cell& c = runs.cells[i];
+      s << "#   " << (i == task.front() ? "task " + std::to_string(i) : std::string("     ")) << ": cell " << i << " "
+        << c.experiment() << " " << c.backbone << " seed " << c.seed << " -> " << run_dir_of(runs.out_dir, c).string()
+        << "\n";
+    }
   }
   s << "set -eu\n"
     << "# The CPUs Slurm gave the task, unless OMP_NUM_THREADS was set when the job was submitted.\n"
     << "export OMP_NUM_THREADS=${OMP_NUM_THREADS:-${SLURM_CPUS_PER_TASK:-1}}\n"
-    << "echo \"[slurm] job ${SLURM_ARRAY_JOB_ID} task ${SLURM_ARRAY_TASK_ID} on $(hostname), $(date -u)\"\n"
-    << "exec";
+    << "echo \"[slurm] job ${SLURM_ARRAY_JOB_ID} task ${SLURM_ARRAY_TASK_ID} on $(hostname), $(date -u)\"\n";
+  std::string cells = "\"$SLURM_ARRAY_TASK_ID\"";
+  if (packed) {
+    s << "case $SLURM_ARRAY_TASK_ID in\n";
+    for (const auto& task : tasks) s << "  " << task.front() << ") cells=" << joined(task, ",") << " ;;\n";
+    s << "  *) echo \"task $SLURM_ARRAY_TASK_ID is not in this script\" >&2; exit 2 ;;\nesac\n";
+    cells = "\"$cells\"";
+  }
+  s << "exec";
   for (const auto& a : settings.task_command) s << " " << shell_quoted(a);
-  s << " \"$SLURM_ARRAY_TASK_ID\"\n";
+  s << " " << cells << "\n";
   return s.str();
 }
 
@@ -258,8 +285,9 @@ LaunchOutcome SlurmLauncher::launch(const SweepRuns& runs, const std::vector<siz
     }
   }
   if (!to_submit.empty()) {
+    const std::vector<std::vector<size_t>> tasks = training_units(runs, to_submit);
     const fs::path script = slurm_dir / ("sweep-" + std::to_string(submissions.size() + 1) + ".sbatch");
-    write_text_atomically(script.string(), sbatch_script(runs, to_submit, settings_));
+    write_text_atomically(script.string(), sbatch_script(runs, tasks, settings_));
     const CommandOutput out = run_command({sbatch.string(), "--parsable", script.string()});
     const std::string job = trimmed(out.text.substr(0, out.text.find(';')));
     const bool numeric = !job.empty() && job.find_first_not_of("0123456789") == std::string::npos;
@@ -267,12 +295,13 @@ LaunchOutcome SlurmLauncher::launch(const SweepRuns& runs, const std::vector<siz
       throw std::runtime_error("sbatch did not accept " + script.string() + " (exit code " +
                                std::to_string(out.exit_code) + "): " + trimmed(out.text) + "; nothing was submitted");
     }
-    submissions.push_back({job, to_submit, script.filename().string()});
+    submissions.push_back({job, tasks, script.filename().string()});
     write_submissions(runs.out_dir, submissions);
     if (runs.progress) {
-      std::cerr << "[sweep] submitted Slurm job " << job << ": " << to_submit.size() << " array "
-                << (to_submit.size() == 1 ? "task" : "tasks") << " (cells " << joined(to_submit, ", ") << ") from "
-                << script.string() << "; their logs are " << (slurm_dir / "cell-<cell>.log").string() << "\n";
+      std::cerr << "[sweep] submitted Slurm job " << job << ": " << tasks.size() << " array "
+                << (tasks.size() == 1 ? "task" : "tasks") << " (cells " << joined(to_submit, ", ")
+                << (tasks.size() < to_submit.size() ? ", seeds packed" : "") << ") from " << script.string()
+                << "; their logs are " << (slurm_dir / "cell-<cell>.log").string() << "\n";
     }
   }
   if (!settings_.wait) return LaunchOutcome::kSubmitted;

@@ -180,6 +180,18 @@ TEST_F(SweepFixture, JobsGiveTheScoresOfOneRunAtATime) {
   EXPECT_EQ(read(dir + "/scores.json"), side_by_side);
 }
 
+// --pack-seeds: each backbone's seeds train as one packed run (train --seeds), to the same scores.
+TEST_F(SweepFixture, PackedSeedsGiveTheScoresOfSeparateRuns) {
+  auto [status, text] = sweep(4);
+  ASSERT_EQ(status, 0) << text;
+  const std::string separate = read(dir + "/scores.json");
+  fs::remove_all(dir + "/runs");
+  auto [packed_status, packed_text] = sweep(4, "--pack-seeds");
+  ASSERT_EQ(packed_status, 0) << packed_text;
+  EXPECT_HAS(packed_text, "[sweep] 2 seeds packed in one run");
+  EXPECT_EQ(read(dir + "/scores.json"), separate);
+}
+
 TEST_F(SweepFixture, AFailedJobIsNamedWithTheEndOfItsLog) {
   std::ofstream(dir + "/data/hopper-medium-v2.hdf5") << "not an HDF5 file";
   auto [status, text] = sweep(4, "--jobs 2");
@@ -251,8 +263,12 @@ TEST_F(SweepFixture, TheSlurmLaunchersBadInputIsRefusedWithNothingSubmitted) {
   refused(with_fake, "--slurm-opt time=1:00", "mindt sweep: --slurm-opt needs --launcher slurm");
   refused(with_fake, "--wait", "mindt sweep: --wait needs --launcher slurm");
   refused(with_fake, "--launcher slurm --jobs 2", "--jobs is the local launcher's");
+  refused(with_fake, "--pack-seeds --jobs 2", "--pack-seeds trains a unit's seeds in one process");
+  refused(with_fake, "--cell 0,2",
+          "--cell 0,2: cells trained together must be seeds of one experiment and backbone (hopper-medium-v2 mingru "
+          "and hopper-medium-v2 transformer are not)");
   refused(with_fake, "--cell 4",
-          "mindt sweep: --cell expects a cell index from 0 to 3 (this grid has 4 cells), got '4'");
+          "mindt sweep: --cell expects cell indices from 0 to 3 (this grid has 4 cells), got 4");
   refused("PATH=/nonexistent ", "--launcher slurm",
           "--launcher slurm: Slurm's sbatch is not on PATH, so this machine cannot submit to a Slurm cluster");
   // A sweep folder that cannot be made (a file stands where it would go).

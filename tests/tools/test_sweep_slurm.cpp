@@ -86,6 +86,14 @@ TEST_F(SlurmSweep, GivesTheNumbersOfTheSameSweepInProcess) {
   ASSERT_EQ(local_status, 0) << local_text;
   EXPECT_EQ(read(dir + "/slurm.json"), read(dir + "/local.json"));
 
+  // The two seeds packed in one task: one array task, the same numbers.
+  auto [packed_status, packed_text] = sweep(12, "packed", "--launcher slurm --wait --poll 0.2 --pack-seeds");
+  ASSERT_EQ(packed_status, 0) << packed_text;
+  EXPECT_HAS(packed_text, "1 array task (cells 0, 1, seeds packed)");
+  EXPECT_HAS(read(dir + "/packed/slurm/sweep-1.sbatch"), "  0) cells=0,1 ;;\n");
+  EXPECT_HAS(read(dir + "/packed/slurm/cell-0.log"), "[sweep] 2 seeds packed in one run");
+  EXPECT_EQ(read(dir + "/packed.json"), read(dir + "/local.json"));
+
   // Everything finished: the same command submits nothing and prints the same table.
   auto [again_status, again_text] = sweep(12, "slurm", "--launcher slurm --wait --poll 0.2");
   ASSERT_EQ(again_status, 0) << again_text;
