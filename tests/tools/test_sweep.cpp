@@ -267,8 +267,7 @@ TEST_F(SweepFixture, TheSlurmLaunchersBadInputIsRefusedWithNothingSubmitted) {
   refused(with_fake, "--cell 0,2",
           "--cell 0,2: cells trained together must be seeds of one experiment and backbone (hopper-medium-v2 mingru "
           "and hopper-medium-v2 transformer are not)");
-  refused(with_fake, "--cell 4",
-          "mindt sweep: --cell expects cell indices from 0 to 3 (this grid has 4 cells), got 4");
+  refused(with_fake, "--cell 4", "mindt sweep: --cell expects cell indices from 0 to 3 (this grid has 4 cells), got 4");
   refused("PATH=/nonexistent ", "--launcher slurm",
           "--launcher slurm: Slurm's sbatch is not on PATH, so this machine cannot submit to a Slurm cluster");
   // A sweep folder that cannot be made (a file stands where it would go).
