@@ -19,9 +19,7 @@
 namespace mindt {
 namespace {
 
-struct Batch {
-  at::Tensor states, actions, returns, timesteps, mask;
-};
+using Batch = Learner::Windows;
 
 Batch to_tensors(datasets::WindowBatch& w, const c10::Device& device) {
   const int64_t B = w.batch, K = w.context;
@@ -135,12 +133,29 @@ struct Learner::Impl {
 
   // Forward, loss, backward and clipping: the part of a step both optimizers share.
   at::Tensor loss_and_gradients(const Batch& b) {
-    const at::Tensor predicted = model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask);
-    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
-    const at::Tensor loss = ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
+    const at::Tensor loss = masked_loss(model->forward(b.states, b.actions, b.returns, b.timesteps, b.mask), b);
     loss.backward();
-    if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
+    clip();
     return loss.detach();
+  }
+
+  // DT's loss: the MSE of the predicted actions on the real (unpadded) steps.
+  at::Tensor masked_loss(const at::Tensor& predicted, const Batch& b) const {
+    const at::Tensor weight = b.mask.unsqueeze(-1).to(at::kFloat);
+    return ((predicted - b.actions).pow(2) * weight).sum() / (weight.sum() * act_dim);
+  }
+
+  void clip() {
+    if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
+  }
+
+  // A step whose gradients someone else computed (a seed pack's batched forward): clipping and AdamW.
+  void update(int64_t step, const at::Tensor& loss) {
+    lr_ = learning_rate(config.train, step);
+    optim::set_learning_rate(*optimizer, lr_);
+    clip();
+    optimizer->step();
+    loss_ = loss.detach();
   }
 
   // The CUDA-graph step: the batch is copied into fixed device buffers, a few steps run eagerly
@@ -265,6 +280,12 @@ Learner::Learner(const config::Config& config, const datasets::D4rlDataset& data
     : impl_(std::make_unique<Impl>(config, data, std::move(episodes), device)) {}
 Learner::~Learner() = default;
 void Learner::train_step(int64_t step) { impl_->train_step(step); }
+Learner::Windows Learner::next_windows() { return impl_->next_batch(); }
+at::Tensor Learner::loss(const at::Tensor& predicted, const Windows& windows) const {
+  return impl_->masked_loss(predicted, windows);
+}
+void Learner::zero_grad() { impl_->optimizer->zero_grad(); }
+void Learner::update(int64_t step, const at::Tensor& loss) { impl_->update(step, loss); }
 double Learner::last_loss() const { return impl_->last_loss(); }
 double Learner::last_lr() const { return impl_->last_lr(); }
 bool Learner::uses_cuda_graph() const { return impl_->use_graph; }

@@ -42,6 +42,17 @@ class Learner {
 
   // One step; `step` counts the steps done before it.
   void train_step(int64_t step);
+
+  // The pieces of a step, for a seed pack that computes its members' forward as one
+  // (agents/seed_pack.h): the next batch of windows on the training device, the masked MSE of
+  // predicted actions on it, and — once its gradients are in — clipping and AdamW as train_step does.
+  struct Windows {
+    at::Tensor states, actions, returns, timesteps, mask;
+  };
+  Windows next_windows();
+  at::Tensor loss(const at::Tensor& predicted, const Windows& windows) const;
+  void zero_grad();
+  void update(int64_t step, const at::Tensor& loss);
   // The last step's loss (a read from the device) and learning rate.
   double last_loss() const;
   double last_lr() const;

@@ -7,6 +7,12 @@
 // On CUDA the members' dropout shares the device generator unswapped (a captured graph reads its
 // state at replay): their masks are independent draws, not their solo runs' — GPU runs are not
 // bit-reproducible across processes anyway.
+//
+// train.pack: stacked runs a step as one batched forward over all members' stacked weights
+// (agents/stacked_decision_model.h) and one backward, then each member's own clipping and AdamW:
+// each member's loss equals its solo run's to rounding, not bit for bit (batched products sum in
+// another order; dropout is one draw over all members). auto picks it on CUDA, for the backbones
+// that have a batched form; it runs eagerly (no CUDA graph yet).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -16,6 +22,7 @@
 #include <vector>
 
 #include "agents/learner.h"
+#include "agents/stacked_decision_model.h"
 
 namespace mindt {
 
@@ -33,14 +40,22 @@ class SeedPack {
   void as_member(size_t i, const std::function<void(Learner&)>& f);
   // One step of every member, each at `step` (the steps done before it).
   void train_step(int64_t step);
+  bool stacked() const { return stacked_ != nullptr; }
 
  private:
+  void stacked_step(int64_t step);
+
   struct Member {
     config::Config config;
     std::unique_ptr<Learner> learner;
     at::Tensor rng;  // its CPU generator's state between turns
   };
   std::vector<Member> members_;
+  std::unique_ptr<StackedDecisionForward> stacked_;  // train.pack: stacked
 };
+
+// Whether a pack of `members` seeds of `config` on `device` runs stacked (train.pack); throws for
+// stacked where it cannot be (a backbone without a batched form).
+bool packs_stacked(const config::Config& config, size_t members, const c10::Device& device);
 
 }  // namespace mindt

@@ -132,6 +132,7 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
   const std::vector<datasets::Episode> episodes = checked_episodes(data, config);
   const c10::Device device = resolve_device(config.device);
   (void)wants_cuda_graph(config, device);  // refused before the run directory exists
+  (void)packs_stacked(config, configs.size(), device);
   for (size_t i = 0; i < members.size(); ++i) members[i].run.create(config::to_yaml(configs[i]));
   SeedPack pack(configs, data, episodes, device);
   int64_t first_step = t.steps;
@@ -151,8 +152,9 @@ std::vector<TrainResult> train_members(std::vector<config::Config> configs, cons
               << device
               // ATen's CPU kernel set decides whether a transformer run reproduces on another CPU.
               << (device.is_cpu() ? " (ATen " + at::get_cpu_capability() + " kernels)" : std::string())
-              << (pack.learner(0).uses_cuda_graph() ? " (CUDA graph)" : "") << ", steps " << first_step << " → "
-              << t.steps;
+              << (packed ? std::string(pack.stacked() ? " (seeds stacked)" : " (seeds in turns)") : std::string())
+              << (pack.learner(0).uses_cuda_graph() && !pack.stacked() ? " (CUDA graph)" : "") << ", steps "
+              << first_step << " → " << t.steps;
     for (size_t i = 0; i < members.size(); ++i) {
       const Member& m = members[i];
       std::cerr << (packed ? "\n[train]   seed " + std::to_string(configs[i].seed) + ": run " : ", run ")

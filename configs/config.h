@@ -90,6 +90,10 @@ struct TrainConfig {
   int64_t checkpoint_every = 5000;    // steps between checkpoints (and one at the end)
   std::string cuda_graph = "auto";    // on a CUDA device, replay the step as a CUDA graph: auto | on | off
   std::string sampler = "auto";       // where windows are gathered: auto (device on CUDA) | host | device
+  // How packed seeds (train --seeds) run their step: turns (one member after another, each exactly
+  // its solo run) | stacked (one batched forward over all members' weights) | auto (stacked on CUDA
+  // where the backbone has a batched form, else turns).
+  std::string pack = "auto";
 
   template <class V>
   void visit(V& v) {
@@ -105,6 +109,7 @@ struct TrainConfig {
     v.field("checkpoint_every", checkpoint_every, at_least(1));
     v.field("cuda_graph", cuda_graph, one_of({"auto", "on", "off"}));
     v.field("sampler", sampler, one_of({"auto", "host", "device"}));
+    v.field("pack", pack, one_of({"auto", "turns", "stacked"}));
   }
 };
 

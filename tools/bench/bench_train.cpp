@@ -21,6 +21,7 @@ namespace {
 struct Variant {
   std::string graph, sampler;  // train.cuda_graph (off | on), train.sampler (host | device)
   int64_t seeds = 1;           // models trained together (seeds 0 … seeds − 1)
+  std::string pack = "turns";  // train.pack for seeds > 1: turns | stacked
 };
 
 Row time_variant(const config::Config& base, const datasets::D4rlDataset& data,
@@ -29,6 +30,7 @@ Row time_variant(const config::Config& base, const datasets::D4rlDataset& data,
   config::Config c = base;
   c.train.cuda_graph = v.graph;
   c.train.sampler = v.sampler;
+  c.train.pack = v.pack;
   std::vector<config::Config> configs;
   for (int64_t seed = 0; seed < v.seeds; ++seed) {
     configs.push_back(c);
@@ -45,6 +47,7 @@ Row time_variant(const config::Config& base, const datasets::D4rlDataset& data,
       .set("graph", v.graph == "on" ? std::string("graph") : std::string("eager"))
       .set("sampler", v.sampler)
       .set("seeds", v.seeds)
+      .set("pack", v.seeds > 1 ? v.pack : std::string("-"))
       .set("ms", t.median_ms)
       .set("ms_per_model", t.median_ms / double(v.seeds))
       .set("steps_per_s", 1e3 / t.median_ms)
@@ -75,18 +78,21 @@ int run_bench_train(const cli::ParsedArgs& args) {
   const int64_t seeds = args.int_value("seeds");
   if (seeds < 1) throw cli::UsageError("mindt bench train: --seeds must be at least 1");
   std::vector<Variant> variants = {{"off", "host"}, {"off", "device"}};
-  if (seeds > 1) variants.push_back({"off", "host", seeds});
+  if (seeds > 1) variants.insert(variants.end(), {{"off", "host", seeds, "turns"}, {"off", "host", seeds, "stacked"}});
   if (device.is_cuda()) {
     variants.insert(variants.end(), {{"on", "host"}, {"on", "device"}});
-    if (seeds > 1) variants.push_back({"on", "device", seeds});
+    if (seeds > 1)
+      variants.insert(variants.end(), {{"on", "device", seeds, "turns"}, {"off", "device", seeds, "stacked"}});
   }
   std::vector<Row> rows;
   for (const auto& backbone : backbones) {
     base.model.backbone = backbone;
     double baseline_ms = 0;
     for (const Variant& v : variants) {
+      if (v.pack == "stacked" && !StackedDecisionForward::supports(backbone)) continue;
       if (!args.flag("json"))
-        std::cerr << "[bench train] " << backbone << " " << v.graph << "/" << v.sampler << " × " << v.seeds << "\n";
+        std::cerr << "[bench train] " << backbone << " " << v.graph << "/" << v.sampler << " × " << v.seeds << " "
+                  << v.pack << "\n";
       Row row = time_variant(base, data, episodes, v, device, policy);
       const double ms = std::get<double>(*row.get("ms_per_model"));
       if (baseline_ms == 0) baseline_ms = ms;
@@ -106,6 +112,7 @@ int run_bench_train(const cli::ParsedArgs& args) {
                {"graph", "step", 0},
                {"sampler", "windows", 0},
                {"seeds", "seeds", 0},
+               {"pack", "packed", 0},
                {"ms", "ms", 2},
                {"ms_per_model", "ms/model", 2},
                {"steps_per_s", "steps/s", 1},
