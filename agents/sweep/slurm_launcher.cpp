@@ -125,11 +125,17 @@ std::vector<Submission> read_submissions(const fs::path& out_dir) {
     const json::Value root = json::parse_file(path.string());
     for (const json::Value& s : root.at("submissions").as_array()) {
       Submission submission{s.at("job").as_string(), {}, s.at("script").as_string()};
-      for (const json::Value& task : s.at("tasks").as_array()) {
-        std::vector<size_t> cells;
-        for (const json::Value& c : task.as_array()) cells.push_back(static_cast<size_t>(c.as_integer()));
-        if (cells.empty()) throw std::invalid_argument("a task with no cells");
-        submission.tasks.push_back(std::move(cells));
+      if (const json::Value* cells = s.find("cells");
+          cells && !s.find("tasks")) {  // one cell per task, as first written
+        for (const json::Value& c : cells->as_array())
+          submission.tasks.push_back({static_cast<size_t>(c.as_integer())});
+      } else {
+        for (const json::Value& task : s.at("tasks").as_array()) {
+          std::vector<size_t> task_cells;
+          for (const json::Value& c : task.as_array()) task_cells.push_back(static_cast<size_t>(c.as_integer()));
+          if (task_cells.empty()) throw std::invalid_argument("a task with no cells");
+          submission.tasks.push_back(std::move(task_cells));
+        }
       }
       submissions.push_back(std::move(submission));
     }
