@@ -59,9 +59,11 @@ void SeedPack::train_step(int64_t step) {
 // Every member's windows stacked, one forward and backward for all, then each member's update.
 void SeedPack::stacked_step(int64_t step) {
   std::vector<Learner::Windows> windows;
+  windows.reserve(members_.size());
   for (Member& m : members_) windows.push_back(m.learner->next_windows());
   auto stack = [&](at::Tensor Learner::Windows::*field) {
     std::vector<at::Tensor> xs;
+    xs.reserve(windows.size());
     for (const auto& w : windows) xs.push_back(w.*field);
     return at::stack(xs);
   };
