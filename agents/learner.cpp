@@ -149,6 +149,21 @@ struct Learner::Impl {
     if (config.train.grad_clip > 0) optim::clip_grad_norm(model->parameters(), config.train.grad_clip);
   }
 
+  // The same as device operations only, for a CUDA graph a seed pack records: clipping and
+  // DeviceAdamW, whose learning rate and step count live on the device. `step`: the steps done
+  // before the first update (the DeviceAdamW starts counting there).
+  void update_on_device(int64_t step) {
+    if (!device_adamw) device_adamw = std::make_unique<optim::DeviceAdamW>(*optimizer, schedule(), step);
+    clip();
+    device_adamw->update_on_device();
+  }
+  // The host's part of each such update (once per replay): the step count and what logs read.
+  void count_device_update(int64_t step, const at::Tensor& loss) {
+    device_adamw->count_host_step();
+    lr_ = learning_rate(config.train, step);
+    loss_ = loss;
+  }
+
   // A step whose gradients someone else computed (a seed pack's batched forward): clipping and AdamW.
   void update(int64_t step, const at::Tensor& loss) {
     lr_ = learning_rate(config.train, step);
@@ -286,6 +301,8 @@ at::Tensor Learner::loss(const at::Tensor& predicted, const Windows& windows) co
 }
 void Learner::zero_grad() { impl_->optimizer->zero_grad(); }
 void Learner::update(int64_t step, const at::Tensor& loss) { impl_->update(step, loss); }
+void Learner::update_on_device(int64_t step) { impl_->update_on_device(step); }
+void Learner::count_device_update(int64_t step, const at::Tensor& loss) { impl_->count_device_update(step, loss); }
 double Learner::last_loss() const { return impl_->last_loss(); }
 double Learner::last_lr() const { return impl_->last_lr(); }
 bool Learner::uses_cuda_graph() const { return impl_->use_graph; }

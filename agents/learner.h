@@ -53,6 +53,10 @@ class Learner {
   at::Tensor loss(const at::Tensor& predicted, const Windows& windows) const;
   void zero_grad();
   void update(int64_t step, const at::Tensor& loss);
+  // update() as device operations only (DeviceAdamW), for a CUDA graph the pack records, and its
+  // host bookkeeping, called once per replay.
+  void update_on_device(int64_t step);
+  void count_device_update(int64_t step, const at::Tensor& loss);
   // The last step's loss (a read from the device) and learning rate.
   double last_loss() const;
   double last_lr() const;

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <iostream>
 #include <stdexcept>
 
 #include "agents/run/device.h"
@@ -23,6 +24,8 @@ SeedPack::SeedPack(std::vector<config::Config> configs, const datasets::D4rlData
     std::vector<DecisionModel> models;
     for (Member& m : members_) models.push_back(m.learner->model());
     stacked_ = std::make_unique<StackedDecisionForward>(std::move(models));
+    use_graph_ = wants_cuda_graph(members_.front().config, device);
+    if (use_graph_) graph_ = std::make_unique<StepGraph>();
   }
 }
 
@@ -67,9 +70,14 @@ void SeedPack::stacked_step(int64_t step) {
     for (const auto& w : windows) xs.push_back(w.*field);
     return at::stack(xs);
   };
-  const at::Tensor predicted = stacked_->forward(stack(&Learner::Windows::states), stack(&Learner::Windows::actions),
-                                                 stack(&Learner::Windows::returns), stack(&Learner::Windows::timesteps),
-                                                 stack(&Learner::Windows::mask));
+  const Learner::Windows all = {stack(&Learner::Windows::states), stack(&Learner::Windows::actions),
+                                stack(&Learner::Windows::returns), stack(&Learner::Windows::timesteps),
+                                stack(&Learner::Windows::mask)};
+  if (use_graph_) {
+    stacked_graph_step(all, step);
+    return;
+  }
+  const at::Tensor predicted = stacked_->forward(all.states, all.actions, all.returns, all.timesteps, all.mask);
   std::vector<at::Tensor> losses;
   for (size_t i = 0; i < members_.size(); ++i) {
     members_[i].learner->zero_grad();
@@ -78,6 +86,62 @@ void SeedPack::stacked_step(int64_t step) {
   // Each member's parameters get exactly the gradient of its own loss: the others' do not reach them.
   at::stack(losses).sum().backward();
   for (size_t i = 0; i < members_.size(); ++i) members_[i].learner->update(step, losses[i]);
+}
+
+// The stacked step recorded as a CUDA graph, as Learner's own graph step is: three eager steps
+// (cuBLAS and the allocator settle), then one recorded and replayed at every later step.
+void SeedPack::stacked_graph_step(const Learner::Windows& windows, int64_t step) {
+  if (!inputs_.states.defined()) {
+    inputs_ = {at::empty_like(windows.states), at::empty_like(windows.actions), at::empty_like(windows.returns),
+               at::empty_like(windows.timesteps), at::empty_like(windows.mask)};
+  }
+  for (auto [to, from] : {std::pair{inputs_.states, windows.states},
+                          {inputs_.actions, windows.actions},
+                          {inputs_.returns, windows.returns},
+                          {inputs_.timesteps, windows.timesteps},
+                          {inputs_.mask, windows.mask}}) {
+    to.copy_(from, /*non_blocking=*/true);
+  }
+  // graph_losses_ are the recorded step's outputs, which every replay refills.
+  auto body = [&] {
+    const at::Tensor predicted =
+        stacked_->forward(inputs_.states, inputs_.actions, inputs_.returns, inputs_.timesteps, inputs_.mask);
+    graph_losses_.clear();
+    for (size_t i = 0; i < members_.size(); ++i) {
+      const auto m = static_cast<int64_t>(i);
+      members_[i].learner->zero_grad();
+      graph_losses_.push_back(members_[i].learner->loss(
+          predicted[m],
+          {inputs_.states[m], inputs_.actions[m], inputs_.returns[m], inputs_.timesteps[m], inputs_.mask[m]}));
+    }
+    at::stack(graph_losses_).sum().backward();
+    for (Member& member : members_) member.learner->update_on_device(step);
+  };
+  constexpr int kEagerStepsFirst = 3;
+  if (!graph_->captured() && eager_steps_done_ < kEagerStepsFirst) {
+    body();
+    ++eager_steps_done_;
+  } else if (graph_->captured()) {
+    graph_->replay();
+  } else {
+    try {
+      graph_->capture(windows.states.device(), body);  // records the step; it runs at the first replay
+      graph_->replay();
+    } catch (const c10::Error& e) {  // nothing of the step has run: run it eagerly, and the next ones too
+      const std::string& mode = members_.front().config.train.cuda_graph;
+      if (mode == "on") {
+        throw std::runtime_error(std::string("train.cuda_graph: on, but the stacked step could not be captured as "
+                                             "a CUDA graph: ") +
+                                 e.what_without_backtrace());
+      }
+      std::cerr << "[train] the stacked step could not be captured as a CUDA graph (" << e.what_without_backtrace()
+                << "); training without one (train.cuda_graph: off skips the attempt)\n";
+      use_graph_ = false;
+      body();
+    }
+  }
+  for (size_t i = 0; i < members_.size(); ++i)
+    members_[i].learner->count_device_update(step, graph_losses_[i].detach());
 }
 
 }  // namespace mindt

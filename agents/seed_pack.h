@@ -12,7 +12,9 @@
 // (agents/stacked_decision_model.h) and one backward, then each member's own clipping and AdamW:
 // each member's loss equals its solo run's to rounding, not bit for bit (batched products sum in
 // another order; dropout is one draw over all members). auto picks it on CUDA, for the backbones
-// that have a batched form; it runs eagerly (no CUDA graph yet).
+// that have a batched form. On CUDA with train.cuda_graph the stacked step — forward, losses,
+// backward, every member's clipping and DeviceAdamW — is recorded once after three eager steps and
+// replayed, the members' windows copied into fixed device buffers first (as Learner's own graph).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "agents/learner.h"
+#include "agents/run/step_graph.h"
 #include "agents/stacked_decision_model.h"
 
 namespace mindt {
@@ -44,6 +47,7 @@ class SeedPack {
 
  private:
   void stacked_step(int64_t step);
+  void stacked_graph_step(const Learner::Windows& windows, int64_t step);
 
   struct Member {
     config::Config config;
@@ -52,6 +56,12 @@ class SeedPack {
   };
   std::vector<Member> members_;
   std::unique_ptr<StackedDecisionForward> stacked_;  // train.pack: stacked
+  // The stacked step as a CUDA graph: its input buffers [N, B, …], the members' losses it refills.
+  bool use_graph_ = false;
+  Learner::Windows inputs_;
+  std::vector<at::Tensor> graph_losses_;
+  std::unique_ptr<StepGraph> graph_;
+  int eager_steps_done_ = 0;
 };
 
 // Whether a pack of `members` seeds of `config` on `device` runs stacked (train.pack); throws for

@@ -180,6 +180,37 @@ TEST_F(TrainFixture, ACudaGraphStepTrainsAsTheEagerStepOnTheGpu) {
     EXPECT_NEAR(graphed[i], eager[i], 1e-5 * std::abs(eager[i])) << "step " << i;
 }
 
+// Stacked seeds on the GPU: the step recorded as a CUDA graph (every member's DeviceAdamW inside it)
+// trains as the eager stacked step does.
+TEST_F(TrainFixture, StackedSeedsAsACudaGraphTrainAsEagerOnTheGpu) {
+  const auto [status, version] =
+      mindt::testing::run_capturing(std::string(MINDT_BINARY) + " --version", dir + "/version.txt");
+  ASSERT_EQ(status, 0) << version;
+  if (version.find("CUDA devices 0") != std::string::npos) GTEST_SKIP() << "no CUDA device: " << version;
+  for (const std::string mode : {"off", "on"}) {
+    std::vector<std::string> args = command(dir + "/stacked-" + mode, 60, "mingru", "cuda");
+    args.insert(args.end(), {"--seeds", "0,1,2", "--set", "train.pack=stacked", "--set", "train.cuda_graph=" + mode,
+                             "--set", "model.dropout=0"});
+    ASSERT_EQ(run_to_end(args), 0) << mode;
+  }
+  auto losses_of = [&](const std::string& mode, const std::string& seed) {
+    std::vector<double> out;
+    std::ifstream in(dir + "/stacked-" + mode + "/seed" + seed + "/log.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const auto at = line.find("\"loss\": ");
+      if (at != std::string::npos) out.push_back(std::stod(line.substr(at + 8)));
+    }
+    return out;
+  };
+  for (const std::string seed : {"0", "1", "2"}) {
+    const std::vector<double> eager = losses_of("off", seed), graphed = losses_of("on", seed);
+    ASSERT_EQ(eager.size(), 60u);
+    ASSERT_EQ(graphed.size(), 60u);
+    for (size_t i = 0; i < eager.size(); ++i)
+      EXPECT_NEAR(graphed[i], eager[i], 1e-5 * std::abs(eager[i])) << "seed " << seed << " step " << i;
+  }
+}
+
 // The transformer's numbers depend on which of ATen's CPU kernel sets runs (docs/training.md), so
 // --version and every run's first line name it, following ATEN_CPU_CAPABILITY.
 TEST_F(TrainFixture, VersionAndTrainingNameTheAtenCpuKernelsInUse) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run on the lent GPU machine, from the repository root, with .deps carried in (tools/device/prepare.sh):
-#   bash tools/device/run.sh [STAGE...]      stages: build test scan paper peer models (default: all)
+#   bash tools/device/run.sh [STAGE...]      stages: build test scan paper peer models train (default: all)
 # builds mindt against the machine's own CUDA LibTorch, runs every test (the CUDA ones included) and
 # the benchmarks on the GPU. Each stage writes its output to $OUT (the device tool's folder) as well.
 set -euo pipefail
@@ -9,7 +9,7 @@ OUT=${OUT:-$ROOT/build-device/out}
 BUILD=$ROOT/build-device
 mkdir -p "$OUT"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(build test scan paper peer models)
+[ ${#stages[@]} -gt 0 ] || stages=(build test scan paper peer models train)
 # libhdf5's own dependencies (curl, szip, …) are carried beside it; glibc's are the machine's.
 export LD_LIBRARY_PATH=$ROOT/.deps/hdf5/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 mindt=$BUILD/mindt
@@ -43,9 +43,15 @@ for stage in "${stages[@]}"; do
       "$mindt" bench paper --device cuda --max-gib 60 --json-out "$OUT/bench_paper_cuda.json" 2>/dev/null | tee "$OUT/bench_paper_cuda.txt" ;;
     models)
       "$mindt" bench models --device cuda 2>/dev/null | tee "$OUT/bench_models_cuda.txt" ;;
+    train)
+      # issue 26's targets: one step ≤ 1 ms with the graph at batch 64; 9 packed seeds ≤ 3 ms a step.
+      "$mindt" bench train --device cuda --backbones transformer,mingru,minlstm --seeds 9 2>/dev/null \
+        | tee "$OUT/bench_train_cuda.txt"
+      "$mindt" bench train --device cuda --backbones transformer,mingru,minlstm --seeds 9 --json 2>/dev/null \
+        > "$OUT/bench_train_cuda.json" ;;
     peer)
       python3 "$ROOT/tools/bench_python_peer.py" --mindt "$mindt" --device cuda --json "$OUT/peer_cuda.json" \
         | tee "$OUT/peer_cuda.txt" ;;
-    *) echo "run.sh: unknown stage '$stage' (build test scan paper peer models)" >&2; exit 2 ;;
+    *) echo "run.sh: unknown stage '$stage' (build test scan paper peer models train)" >&2; exit 2 ;;
   esac
 done
