@@ -77,15 +77,23 @@ void SeedPack::stacked_step(int64_t step) {
     stacked_graph_step(all, step);
     return;
   }
+  const std::vector<at::Tensor> losses = stacked_losses_and_gradients(all);
+  for (size_t i = 0; i < members_.size(); ++i) members_[i].learner->update(step, losses[i]);
+}
+
+// One forward over every member's windows [N, B, …], each member's loss, one backward. Each
+// member's parameters get exactly the gradient of its own loss: the others' do not reach them.
+std::vector<at::Tensor> SeedPack::stacked_losses_and_gradients(const Learner::Windows& all) {
   const at::Tensor predicted = stacked_->forward(all.states, all.actions, all.returns, all.timesteps, all.mask);
   std::vector<at::Tensor> losses;
   for (size_t i = 0; i < members_.size(); ++i) {
+    const auto m = static_cast<int64_t>(i);
     members_[i].learner->zero_grad();
-    losses.push_back(members_[i].learner->loss(predicted[static_cast<int64_t>(i)], windows[i]));
+    losses.push_back(members_[i].learner->loss(
+        predicted[m], {all.states[m], all.actions[m], all.returns[m], all.timesteps[m], all.mask[m]}));
   }
-  // Each member's parameters get exactly the gradient of its own loss: the others' do not reach them.
   at::stack(losses).sum().backward();
-  for (size_t i = 0; i < members_.size(); ++i) members_[i].learner->update(step, losses[i]);
+  return losses;
 }
 
 // The stacked step recorded as a CUDA graph, as Learner's own graph step is: three eager steps
@@ -104,17 +112,7 @@ void SeedPack::stacked_graph_step(const Learner::Windows& windows, int64_t step)
   }
   // graph_losses_ are the recorded step's outputs, which every replay refills.
   auto body = [&] {
-    const at::Tensor predicted =
-        stacked_->forward(inputs_.states, inputs_.actions, inputs_.returns, inputs_.timesteps, inputs_.mask);
-    graph_losses_.clear();
-    for (size_t i = 0; i < members_.size(); ++i) {
-      const auto m = static_cast<int64_t>(i);
-      members_[i].learner->zero_grad();
-      graph_losses_.push_back(members_[i].learner->loss(
-          predicted[m],
-          {inputs_.states[m], inputs_.actions[m], inputs_.returns[m], inputs_.timesteps[m], inputs_.mask[m]}));
-    }
-    at::stack(graph_losses_).sum().backward();
+    graph_losses_ = stacked_losses_and_gradients(inputs_);
     for (Member& member : members_) member.learner->update_on_device(step);
   };
   constexpr int kEagerStepsFirst = 3;

@@ -48,6 +48,7 @@ class SeedPack {
  private:
   void stacked_step(int64_t step);
   void stacked_graph_step(const Learner::Windows& windows, int64_t step);
+  std::vector<at::Tensor> stacked_losses_and_gradients(const Learner::Windows& all);
 
   struct Member {
     config::Config config;

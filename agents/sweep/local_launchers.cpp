@@ -27,16 +27,27 @@ void print_cell_score(const std::string& label, const CellResult& r) {
             << std::setprecision(0) << r.targets[0] << "\n";
 }
 
+namespace {
+
+// A cell a task is given may have finished already (a resubmitted task): its scores then, read
+// back, after refusing a run directory of another config.
+std::optional<CellResult> finished_before(const SweepRuns& runs, size_t index) {
+  const Cell& cell = runs.cells.at(index);
+  const fs::path run_dir = run_dir_of(runs.out_dir, cell);
+  if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
+  if (evaluated_step(run_dir.string()) != cell.config.train.steps) return std::nullopt;
+  CellResult done = read_eval(cell, run_dir / "eval.json");
+  if (runs.progress) print_cell_score(cell_label(runs, index) + " (finished before)", done);
+  return done;
+}
+
+}  // namespace
+
 std::optional<CellResult> train_cell(const SweepRuns& runs, size_t index) {
+  if (auto done = finished_before(runs, index)) return done;
   const Cell& cell = runs.cells.at(index);
   const fs::path run_dir = run_dir_of(runs.out_dir, cell);
   const std::string label = cell_label(runs, index);
-  if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
-  if (evaluated_step(run_dir.string()) == cell.config.train.steps) {  // finished already (a resubmitted task)
-    CellResult done = read_eval(cell, run_dir / "eval.json");
-    if (runs.progress) print_cell_score(label + " (finished before)", done);
-    return done;
-  }
   TrainOptions options;
   options.run_dir = run_dir.string();
   options.progress = runs.progress;
@@ -94,14 +105,9 @@ bool train_unit(const SweepRuns& runs, const std::vector<size_t>& unit,
   std::vector<int64_t> seeds;
   PackedTrainOptions options;
   for (size_t i : unit) {
+    if ((results[i] = finished_before(runs, i))) continue;
     const Cell& cell = runs.cells[i];
     const fs::path run_dir = run_dir_of(runs.out_dir, cell);
-    if (fs::exists(run_dir / "config.yaml")) check_same_config(run_dir, cell.config);
-    if (evaluated_step(run_dir.string()) == cell.config.train.steps) {
-      results[i] = read_eval(cell, run_dir / "eval.json");
-      if (runs.progress) print_cell_score(cell_label(runs, i) + " (finished before)", *results[i]);
-      continue;
-    }
     members.push_back(i);
     seeds.push_back(cell.seed);
     options.run_dirs.push_back(run_dir.string());
